@@ -1,0 +1,1 @@
+"""Subcommands of the cnaikg command line, one module each (discovered automatically)."""
