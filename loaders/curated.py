@@ -246,8 +246,7 @@ def _read_sources(files: list[Path], today: _dt.date, problems: list[Problem], b
                 problems.append(row.problem("publisher", "empty", "name who published the document (e.g. Reuters)"))
                 ok = False
             if not v["published"]:
-                problems.append(row.problem("published", "empty", "give the publication date: " + DATE_HELP))
-                ok = False
+                problems.append(row.problem("published", "undated source: it cannot date a fact", "give the publication date if the page shows one: " + DATE_HELP, "warning"))
             elif not _check_date(row, "published", today, problems):
                 ok = False
             if ok and v["url"] in urls:
@@ -430,6 +429,9 @@ def _read_facts(
             if not srcs:
                 ok = False
                 srcs = ()
+            elif not any(s.published for s in srcs):
+                problems.append(row.problem("sources", "every source cited is undated", "cite at least one source with a publication date"))
+                ok = False
             if not ok or rel is None or props is None:
                 continue
             subject, obj = v["subject"], v["object"]
