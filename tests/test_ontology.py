@@ -44,3 +44,12 @@ def test_a_broken_ontology_names_the_bad_reference(tmp_path):
     bad.write_text('[entity_types.company]\nlabel="Company"\n[relation_types.SUPPLIES]\ndescription="x"\ndomain=["company"]\nrange=["factory"]\n')
     with pytest.raises(OntologyError, match="relation_types.SUPPLIES.range: 'factory' is not a declared entity type"):
         load_ontology(bad)
+
+
+def test_readme_tables_match_the_ontology():
+    """The README's type tables are generated from data/ontology.toml; regenerate with `python -m cnaikg.docs`."""
+    from cnaikg.docs import render_readme
+    from conftest import REPO
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert render_readme(text) == text, "README.md is stale: run `python -m cnaikg.docs`"
