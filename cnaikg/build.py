@@ -5,9 +5,9 @@ order; each receives the graph, the output folder and a shared BuildContext in
 which earlier steps may leave results (scores, features) for later ones.
 
 >>> import tempfile
->>> ctx = run_build(out=tempfile.mkdtemp(), quiet=True)
->>> sorted(p.name for p in ctx.written)[:2]
-['entities.csv', 'graph.json']
+>>> ctx = run_build(out=tempfile.mkdtemp(), quiet=True, steps=["graph-json", "tables"])
+>>> sorted(p.name for p in ctx.written)
+['entities.csv', 'graph.json', 'relationships.csv']
 """
 
 from __future__ import annotations
