@@ -75,12 +75,26 @@ def describe(kind: str) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 # loaders: turn a source into entities and facts
+register("loader", "csl", "cnaikg.loaders.sanctions", "CslLoader")
 register("loader", "curated", "cnaikg.loaders.curated", "CuratedLoader")
+register("loader", "holdings", "cnaikg.loaders.holdings", "HoldingsLoader")
+register("loader", "news", "cnaikg.loaders.news", "NewsLoader")
+register("loader", "opensanctions", "cnaikg.loaders.sanctions", "OpenSanctionsLoader")
+register("loader", "shareholdings", "cnaikg.loaders.shareholdings", "ShareholdingsLoader")
+register("loader", "wikidata", "cnaikg.loaders.wikidata", "WikidataLoader")
 
 # exporters: write a graph to a target
 register("exporter", "csv", "cnaikg.graph.export", "CsvExporter")
 register("exporter", "graph-json", "cnaikg.graph.export", "NodeLinkExporter")
+register("exporter", "neo4j-admin", "cnaikg.graph.neo4j_writer", "Neo4jAdminExporter")
+register("exporter", "jsonld", "cnaikg.graph.rdf", "JsonLdExporter")
+register("exporter", "ntriples", "cnaikg.graph.rdf", "NTriplesExporter")
+register("exporter", "turtle", "cnaikg.graph.rdf", "TurtleExporter")
 
 # build steps: what `cnaikg build` writes to out/, in order
 register("build_step", "graph-json", "cnaikg.graph.export", "build_graph_json")
 register("build_step", "tables", "cnaikg.graph.export", "build_tables")
+register("build_step", "features", "cnaikg.queries.features", "build_features")
+register("build_step", "rdf", "cnaikg.graph.rdf", "build_rdf")
+register("build_step", "viz", "cnaikg.graph.viz", "build_viz")
+register("build_step", "report", "cnaikg.graph.report", "build_report")

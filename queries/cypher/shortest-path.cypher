@@ -1,0 +1,7 @@
+// description: The shortest path between two entities over any relationship, in either direction (at most 8 hops).
+// param from (string): entity id where the path starts, e.g. 'deepseek'
+// param to (string): entity id where the path ends, e.g. 'big-fund-ii'
+// use: explain how two actors are connected; cnaikg cypher --name shortest-path --param from=deepseek --param to=smic
+MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+MATCH p = shortestPath((a)-[*..8]-(b))
+RETURN [n IN nodes(p) | n.id] AS path, [r IN relationships(p) | type(r)] AS relations, length(p) AS hops
