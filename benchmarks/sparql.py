@@ -80,7 +80,6 @@ def main() -> int:
     signal.signal(signal.SIGALRM, _alarm)
 
     import pyoxigraph
-    from rdflib import Graph
 
     from cnaikg.graph.ontology_rdf import ontology_graph
     from cnaikg.graph.rdf import kg_to_rdf, serialize_rdf

@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from cnaikg.errors import LoaderError
@@ -70,13 +71,11 @@ __all__ = [
     "JsonLdExporter",
     "NTriplesExporter",
     "build_rdf",
-    "RDF_FORMATS",
     "serialize_rdf",
     "statements_without_source",
 ]
 
-#: Exporter name -> (rdflib format, file suffix).
-RDF_FORMATS = {"turtle": ("turtle", ".ttl"), "jsonld": ("json-ld", ".jsonld"), "ntriples": ("nt", ".nt")}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PARSE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".xml": "xml", ".n3": "n3", ".trig": "trig", ".nq": "nquads"}
 
 
@@ -125,8 +124,8 @@ def _value_back(lits: list[Literal], ptype: str) -> Any:
         return sorted(str(x) for x in lits)
     lit = lits[0]
     if ptype in ("number", "percent"):
-        v = float(str(lit))
-        return int(v) if ptype == "number" and v.is_integer() else v
+        d = Decimal(str(lit))
+        return int(d) if ptype == "number" and d == d.to_integral_value() else float(d)
     if ptype == "boolean":
         return str(lit).lower() == "true"
     return str(lit)
@@ -170,8 +169,8 @@ def _add_entity(g: Graph, ns: RdfNamespaces, e: Entity) -> None:
     if e.name_zh:
         g.add((n, RDFS.label, Literal(e.name_zh, lang="zh")))
         g.add((n, SCHEMA.name, Literal(e.name_zh, lang="zh")))
-    for a in e.aliases:
-        g.add((n, SCHEMA.alternateName, Literal(a)))
+    for a in e.aliases:  # Chinese aliases are tagged @zh; others stay untagged (they may be pinyin, English or codes)
+        g.add((n, SCHEMA.alternateName, Literal(a, lang="zh") if _CJK.search(a) else Literal(a)))
     if e.category:
         g.add((n, ns.ont.category, Literal(e.category)))
     if e.founded:

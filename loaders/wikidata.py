@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 from urllib.parse import urlparse
 
 from cnaikg.errors import LoaderError, Problem
+from cnaikg.graph.dates import parse_date
 from cnaikg.graph.model import Fact, Source, stable_id
 from cnaikg.loaders.base import Loader, LoadReport, LoadResult
 
@@ -370,7 +371,7 @@ def load_wikidata_entities(entities: Iterable[Mapping[str, Any]] | Iterable[tupl
             skip(line, qid or "id", f"{qid or 'an entity'} is missing on Wikidata or is not an item", "check the QID; items start with Q")
             continue
         subject, how, cands = resolver.resolve(qid)
-        claims = ent.get("claims", {}) or ent.get("statements", {})
+        claims = ent.get("claims", {})
         relevant = {pid: cl for pid, cl in claims.items() if pid in PROPERTY_MAP or pid in CHECKED}
         if subject is None and not relevant:  # an item fetched for its labels only (a target, a publisher)
             counts["label_only_items"] = counts.get("label_only_items", 0) + 1
@@ -440,6 +441,10 @@ def load_wikidata_entities(entities: Iterable[Mapping[str, Any]] | Iterable[tupl
                     continue
                 since = _first(quals, "P580") or ""
                 until = _first(quals, "P582") or ""
+                if since and until:
+                    if parse_date(until).end < parse_date(since).start:
+                        skip(line, where, f"end time {until} is before start time {since}", "fix the qualifiers on Wikidata")
+                        continue
                 srcs = _sources(ent, claim, pid, items)
                 has_refs = bool(claim.get("references"))
                 f = Fact.create(s, m.relation, o, since=since, until=until, properties=props, sources=srcs,

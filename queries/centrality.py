@@ -54,8 +54,11 @@ def pagerank_csr(A: sp.spmatrix, *, alpha: float = 0.85, personalization: np.nda
             return np.zeros(n)
         v = v / v.sum()
     x = v.copy()
+    dang = dangling.astype(np.float64)
     for _ in range(max_iter):
-        x_new = alpha * (P @ x) + (alpha * x[dangling].sum() + (1.0 - alpha)) * v
+        x_new = P @ x
+        x_new *= alpha
+        x_new += (alpha * float(dang @ x) + (1.0 - alpha)) * v
         err = np.abs(x_new - x).sum()
         x = x_new
         if err < tol:
@@ -70,6 +73,8 @@ def betweenness_csr(A: sp.spmatrix, *, sources: np.ndarray | None = None, batch:
     together as sparse x dense products over the frontier's rows only. With
     a sample of k sources the sum is scaled by n / k (an unbiased estimate).
     ``normalized`` divides by (n - 1)(n - 2), the directed maximum.
+    (Splitting the batches between two forked processes was tried and was
+    slower on this 2-core machine: the searches are memory-bound.)
     """
     A = sp.csr_matrix(A, dtype=np.float64)
     A.sum_duplicates()

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from cnaikg.queries.arrays import GraphArrays, graph_arrays
 
@@ -42,14 +43,14 @@ def exposure_arrays(ga: GraphArrays) -> dict[str, np.ndarray]:
     on, _ = _on_list(ga)
     sup = ga.rel_mask("SUPPLIES")
     s, d = ga.src[sup], ga.dst[sup]
-    pairs = np.unique(np.stack([s, d]), axis=1) if len(s) else np.zeros((2, 0), dtype=np.int64)
-    s, d = pairs[0], pairs[1]
+    pairs = sp.csr_matrix((np.ones(len(s)), (s, d)), shape=(ga.n, ga.n)).tocoo()  # distinct supplier-customer pairs
+    s, d = pairs.row, pairs.col
     listed_sup = np.bincount(d[on[s] & (s != d)], minlength=ga.n)
     listed_cust = np.bincount(s[on[d] & (s != d)], minlength=ga.n)
     names = set(ga.config.parameters.get("affiliate_rule_lists") or [])
     lists = np.array([i in names for i in ga.ids]) if names else ga.type_mask("sanctions_list")
     rule_on, _ = _on_list(ga, lists)
-    E = _effective(ga).tocsc()
+    E = _effective(ga)
     owner = np.full(ga.n, -1, dtype=np.int64)
     stake = np.zeros(ga.n)
     coo = E.tocoo()

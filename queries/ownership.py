@@ -77,12 +77,11 @@ def _propagate(ga: GraphArrays, x: np.ndarray) -> np.ndarray:
     """x + x W_N + x W_N^2 + ..., where W_N stops at state actors (a stake is counted once, at the first state holder)."""
     p = ga.config.parameters
     W = ga.holdings()
-    WN = ga._cache.get("holdings_nonstate")
-    if WN is None:
+    WNT = ga._cache.get("holdings_nonstate_T")
+    if WNT is None:
         keep = sp.diags((~ga.is_state).astype(np.float64))
-        WN = (keep @ W).tocsr()
-        ga._cache["holdings_nonstate"] = WN
-    WNT = WN.T.tocsr()
+        WNT = (keep @ W).T.tocsr()
+        ga._cache["holdings_nonstate_T"] = WNT
     total = x.copy()
     term = x
     for _ in range(int(p["ownership_max_depth"]) - 1):
@@ -109,15 +108,17 @@ def state_lookthrough(ga: GraphArrays, *, weighted: bool = False, kind: str | No
     return _propagate(ga, x)
 
 
-def look_through_ownership(kg: Any, *, as_of: Any = None, holders: list[str] | None = None, config: Any = None) -> "Any":
+def look_through_ownership(kg: Any, *, as_of: Any = None, holders: list[str] | None = None, paths: int = 0, config: Any = None) -> "Any":
     """Effective stake of each state actor (or of ``holders``) in every entity, as a long DataFrame.
 
     Columns: holder, entity, direct (fraction), effective (fraction), sorted by
     holder then effective stake descending; only non-zero effective stakes.
+    With ``paths=k`` a column ``top_paths`` lists the k strongest chains, e.g.
+    ``fund-a > holdco-b > chip-c (20.0%)``.
 
     >>> from cnaikg.graph import build_graph
-    >>> df = look_through_ownership(build_graph(), holders=["mof"])
-    >>> bool((df.effective >= df.direct).all())
+    >>> df = look_through_ownership(build_graph(), holders=["mof"], paths=1)
+    >>> bool((df.effective >= df.direct).all()) and "top_paths" in df.columns
     True
     """
     import pandas as pd
@@ -130,8 +131,12 @@ def look_through_ownership(kg: Any, *, as_of: Any = None, holders: list[str] | N
     for r in rows:
         row = E.getrow(r)
         for c, v in zip(row.indices, row.data):
-            out.append((ga.ids[r], ga.ids[c], float(W[r, c]), float(v)))
-    df = pd.DataFrame(out, columns=["holder", "entity", "direct", "effective"])
+            rec = [ga.ids[r], ga.ids[c], float(W[r, c]), float(v)]
+            if paths:
+                rec.append([f"{' > '.join(p.nodes)} ({p.stake:.1%})" for p in ownership_paths(ga, int(r), int(c), k=paths)])
+            out.append(tuple(rec))
+    cols = ["holder", "entity", "direct", "effective"] + (["top_paths"] if paths else [])
+    df = pd.DataFrame(out, columns=cols)
     return df.sort_values(["holder", "effective", "entity"], ascending=[True, False, True], kind="mergesort").reset_index(drop=True)
 
 

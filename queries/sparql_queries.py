@@ -184,10 +184,8 @@ def bind_params(query: CannedQuery, params: Mapping[str, str] | None = None) -> 
 
 def rdf_store(kg: "KnowledgeGraph", *, engine: str = "oxigraph", with_ontology: bool = True) -> "Graph":
     """An rdflib Graph holding ``kg`` as RDF (and the ontology), in the Oxigraph store or rdflib's memory store."""
-    from rdflib import Graph
-
     from cnaikg.graph.ontology_rdf import ontology_graph
-    from cnaikg.graph.rdf import kg_to_rdf, serialize_rdf
+    from cnaikg.graph.rdf import kg_to_rdf
 
     if engine not in ENGINES:
         raise KGError(f"unknown SPARQL engine {engine!r}; use one of {', '.join(ENGINES)}")
@@ -216,9 +214,17 @@ def to_oxigraph(g: "Graph") -> "Graph":
 
 
 def _prologue(text: str, g: "Graph") -> str:
+    """Declare the graph's prefixes the query does not declare, on one line ahead of it (error lines shift by one)."""
     declared = set(re.findall(r"PREFIX\s+([\w-]*):", text, flags=re.I))
-    lines = [f"PREFIX {p}: <{n}>\n" for p, n in sorted(g.namespaces()) if p and p not in declared]
-    return "".join(lines) + text
+    decl = " ".join(f"PREFIX {p}: <{n}>" for p, n in sorted(g.namespaces()) if p and p not in declared)
+    return decl + "\n" + text
+
+
+def _user_lines(message: str) -> str:
+    """Engine messages count lines from the prologue line; count them from the user's first line instead."""
+    message = re.sub(r"\(at char \d+\), ", "", message)
+    message = re.sub(r"\bline:(\d+)", lambda m: f"line:{int(m.group(1)) - 1}", message)
+    return re.sub(r"\b(?:at |line )(\d+):(\d+)", lambda m: m.group(0).replace(f"{m.group(1)}:", f"{int(m.group(1)) - 1}:", 1), message)
 
 
 def _python(term: Any, g: "Graph", full_iris: bool) -> Any:
@@ -280,7 +286,7 @@ def sparql(g: "Graph | KnowledgeGraph", query: str, *, engine: str = "oxigraph",
     except StoreError:
         raise
     except Exception as exc:  # parser and engine errors come in many types
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        msg = _user_lines(str(exc).strip().splitlines()[0]) if str(exc).strip() else type(exc).__name__
         raise StoreError(f"SPARQL query failed: {msg}; check the syntax (standard prefixes cnaikg:, ent:, schema:, prov: ... are predeclared)") from None
 
 

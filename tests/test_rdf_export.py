@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal
@@ -130,3 +128,64 @@ def test_reading_something_that_is_not_rdf_says_what_is_wrong(tmp_path):
         read_rdf(tmp_path / "graph.xlsx")
     with pytest.raises(LoaderError, match="no such file"):
         read_rdf(tmp_path / "missing.ttl")
+
+
+# --------------------------------------------------------------------------- property-based round trip
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00") | st.sampled_from(['"', "\\", "\n", "中", "@", "<", ">"]),
+                min_size=1, max_size=20).map(str.strip).filter(bool)
+_slug = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
+_date = st.sampled_from(["", "1999", "2020-02", "2024-02-29", "2023-12-31"])
+
+
+@st.composite
+def small_graphs(draw):
+    """Random entities and facts that obey the ontology, with hostile names, notes and property values."""
+    from cnaikg.graph.kg import KnowledgeGraph
+    from cnaikg.graph.model import Entity, Fact, Source
+    from cnaikg.graph.ontology import load_ontology
+
+    onto = load_ontology()
+    ids = draw(st.lists(_slug, min_size=2, max_size=6, unique=True))
+    types = {i: draw(st.sampled_from(sorted(onto.entity_types))) for i in ids}
+    sources = [Source(f"s-{k}", f"https://example.org/{k}?q={draw(st.integers(0, 9))}&x=\"y\"", draw(_text), draw(_date) or "2024", draw(_text))
+               for k in range(3)]
+    ents = [Entity(i, types[i], draw(_text), draw(st.one_of(st.just(""), _text)), tuple(draw(st.lists(_text, max_size=3, unique=True))),
+                   draw(st.sampled_from(("",) + onto.entity_types[types[i]].categories)), draw(_date),
+                   {"wikidata": f"Q{draw(st.integers(1, 10**8))}"} if draw(st.booleans()) else {},
+                   tuple(draw(st.lists(st.sampled_from(sources), max_size=2, unique=True))), draw(st.one_of(st.just(""), _text)))
+            for i in ids]
+    facts = []
+    for _ in range(draw(st.integers(0, 8))):
+        s, o = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
+        rels = [r for r, spec in onto.relation_types.items() if types[s] in spec.domain and types[o] in spec.range]
+        if not rels:
+            continue
+        rel = onto.relation(draw(st.sampled_from(rels)))
+        props = {}
+        for name, spec in rel.properties.items():
+            if not (spec.required or draw(st.booleans())):
+                continue
+            props[name] = {"number": draw(st.one_of(st.integers(0, 10**12), st.floats(0, 1e6, allow_nan=False).map(lambda x: round(x, 3)))),
+                           "percent": draw(st.floats(0, 100, allow_nan=False).map(lambda x: round(x, 2))),
+                           "date": draw(_date) or "2021", "enum": draw(st.sampled_from(spec.values or ("x",))),
+                           "boolean": draw(st.booleans())}.get(spec.type, draw(_text))
+            if spec.type == "number" and isinstance(props[name], float) and props[name].is_integer():
+                props[name] = int(props[name])
+        facts.append(Fact.create(s, rel.name, o, since=draw(_date), properties=props, sources=(draw(st.sampled_from(sources)),),
+                                 confidence=draw(st.sampled_from(["high", "medium", "low"])), note=draw(st.one_of(st.just(""), _text))))
+    return KnowledgeGraph(ents, list({f.id: f for f in facts}.values()), onto)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld"])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kg=small_graphs())
+def test_any_graph_round_trips_through_every_rdf_syntax(fmt, kg):
+    from cnaikg.graph.rdf import serialize_rdf
+
+    text = serialize_rdf(kg_to_rdf(kg), fmt, ns=rdf_namespaces(kg.ontology))
+    back = kg_from_rdf(Graph().parse(data=text.decode("utf-8"), format=fmt))
+    assert comparable(back) == comparable(kg)

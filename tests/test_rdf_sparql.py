@@ -125,6 +125,7 @@ def test_cli_list_and_errors(tmp_path):
     assert "supply-chain" in listing and "company=huawei (entity)" in listing
     bad = run_cli("sparql", "SELECT ?x WHERE { ?x", "--data", str(rdf_data_dir(tmp_path)))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "SPARQL query failed" in bad.stderr
+    assert "at 1:" in bad.stderr, "the error position counts from the user's first line, not from the predeclared prefixes"
     none = run_cli("sparql")
     assert none.returncode == 2 and "give exactly one of" in none.stderr
 
@@ -137,3 +138,15 @@ def test_canned_queries_on_the_shipped_graph():
     assert near.get("ent:smic") == 1, "the Big Fund invests in SMIC directly"
     for name in canned_queries():
         run_canned(store, name)  # every canned query runs on the real graph
+
+
+@pytest.mark.parametrize("day", ["2023-06-30", "2023-07-01"])
+def test_as_of_leaves_out_entities_not_yet_founded_like_the_python_view(day):
+    from cnaikg.graph.kg import KnowledgeGraph
+    from cnaikg.graph.model import Entity, Fact, Source
+
+    s = Source("s", "https://example.org/s", "Example", "2020-01-01")
+    kg = KnowledgeGraph([Entity("fund", "fund", "Fund", founded="2019"), Entity("newco", "company", "NewCo", founded="2023-07")],
+                        [Fact.create("fund", "INVESTS_IN", "newco", since="2020", sources=(s,))])
+    rows = run_canned(rdf_store(kg), "as-of", params={"asOf": day})
+    assert len(rows) == kg.as_of(day).number_of_facts() == (0 if day == "2023-06-30" else 1)

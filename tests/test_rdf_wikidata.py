@@ -126,3 +126,44 @@ def test_loaded_facts_export_to_rdf_with_their_wikidata_sources(kg, tmp_path):
     assert statements_without_source(g) == []
     back = kg_from_rdf(g)
     assert any(s.url == "https://example.org/news/holdco-acme" for f in back.facts("OWNS") for s in f.sources)
+
+
+def _item(qid, label, claims):
+    return {"type": "item", "id": qid, "labels": {"en": {"language": "en", "value": label}}, "modified": "2025-02-01T00:00:00Z", "claims": claims}
+
+
+def _stmt(pid, target, quals=None, rank="normal"):
+    def snak(p, v):
+        if isinstance(v, tuple):  # (time, precision)
+            return {"snaktype": "value", "property": p, "datatype": "time",
+                    "datavalue": {"type": "time", "value": {"time": v[0], "precision": v[1], "timezone": 0, "before": 0, "after": 0,
+                                                            "calendarmodel": "http://www.wikidata.org/entity/Q1985727"}}}
+        if v.startswith("Q"):
+            return {"snaktype": "value", "property": p, "datatype": "wikibase-item",
+                    "datavalue": {"type": "wikibase-entityid", "value": {"entity-type": "item", "numeric-id": int(v[1:]), "id": v}}}
+        return {"snaktype": "value", "property": p, "datatype": "string", "datavalue": {"type": "string", "value": v}}
+    out = {"type": "statement", "rank": rank, "mainsnak": snak(pid, target)}
+    if quals:
+        out["qualifiers"] = {p: [snak(p, v)] for p, v in quals.items()}
+    return out
+
+
+def test_tickers_get_the_exchange_suffix_and_bad_intervals_are_refused():
+    from cnaikg.graph.kg import KnowledgeGraph
+    from cnaikg.graph.model import Entity
+    from cnaikg.loaders.wikidata import load_wikidata_entities
+    from cnaikg.paths import data_dir
+
+    kg = KnowledgeGraph([Entity("fab", "company", "Fab", identifiers={"wikidata": "Q1"}), Entity("hkex", "exchange", "HKEX", identifiers={"wikidata": "Q2"}),
+                         Entity("prc", "place", "China", identifiers={"wikidata": "Q3"}), Entity("bj", "place", "Beijing", identifiers={"wikidata": "Q4"})], [])
+    items = [
+        _item("Q1", "Fab", {"P414": [_stmt("P414", "Q2", {"P249": "981"})],
+                            "P17": [_stmt("P17", "Q3", {"P580": ("+2020-00-00T00:00:00Z", 9), "P582": ("+2019-05-01T00:00:00Z", 11)})]}),
+        _item("Q4", "Beijing", {"P17": [_stmt("P17", "Q3")]}),
+    ]
+    result = load_wikidata_entities(items, kg, data=data_dir())
+    assert {(f.subject, f.relation, f.object, tuple(f.properties.items())) for f in result.facts} == {
+        ("fab", "LISTED_ON", "hkex", (("ticker", "0981.HK"),)),      # 981 on hkex -> 0981.HK (ticker_formats.csv)
+        ("bj", "LOCATED_IN", "prc", (("role", "part_of"),)),        # a place in a country is part of it
+    }
+    assert [p.message for p in result.report.skipped] == ["end time 2019-05-01 is before start time 2020"]

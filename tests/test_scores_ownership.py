@@ -111,3 +111,12 @@ def test_several_facts_about_one_holding_count_once_at_the_largest_valid_stake()
     assert features(kg, as_of="2020-06-30").loc["co", "state_stake_direct"] == pytest.approx(0.159)  # not 0.159 + 0.05
     # the 2015 round is closed by its until: the 2021 filing's 8.93% is what counts after it
     assert features(kg, as_of="2022-06-30").loc["co", "state_stake_direct"] == pytest.approx(0.0893)
+
+
+def test_look_through_keeps_the_top_paths_best_first(skg):
+    from cnaikg.queries.ownership import look_through_ownership
+
+    df = look_through_ownership(skg, holders=["fund-a"], paths=2).set_index("entity")
+    # paths are simple chains: the cycle adds to the effective stake (52.1%) but is not listed as a chain
+    assert df.loc["holdco-b", "top_paths"] == ["fund-a > holdco-b (50.0%)"]
+    assert df.loc["chip-c", "top_paths"][0] == "fund-a > holdco-b > chip-c (20.0%)"

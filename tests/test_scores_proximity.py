@@ -157,3 +157,18 @@ def test_the_batched_breakdown_equals_scoring_each_kind_alone(skg):
     assert abs(score - proximity_arrays(ga)[0]).max() < 1e-12
     for kind in ga.kind_names:
         assert abs(by_kind[kind] - proximity_arrays(ga, kind=kind)[0]).max() < 1e-12, kind
+
+
+def test_every_component_explains_itself_with_its_fact(skg):
+    from cnaikg.queries.explain import explain
+
+    chip = {c["component"]: c for c in explain(skg, "chip-c", top=5).components}
+    assert chip["state_lab_university_ties"]["details"] == [
+        "chip-c -[AFFILIATED_WITH 2019-01..]-> tsinghua (source: Example News 2019-06-01 https://example.org/2019/chip-c)"]
+    assert chip["soe_customers_suppliers"]["details"] == [
+        "chip-c -[SUPPLIES 2019-01..]-> china-mobile (source: Example News 2019-06-01 https://example.org/2019/chip-c)"]
+    hold = {c["component"]: c for c in explain(skg, "holdco-b").components}
+    assert hold["direct_state_equity"]["details"] == [
+        "fund-a holds 50.0%: fund-a -[OWNS 2018-01..]-> holdco-b (source: Example Filings 2018-06-01 https://example.org/2018/fund-a)"]
+    # the cycle adds to fund-a's direct 50%: the look-through detail shows the effective 52.1% and its best chain
+    assert hold["lookthrough_state_equity"]["details"][0].startswith("fund-a holds 52.1%: fund-a -[OWNS 2018-01..]-> holdco-b")
