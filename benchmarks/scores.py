@@ -14,8 +14,11 @@ sources, networkit EstimateBetweenness with the same number of sources, and
 optionally networkx (graph build and PageRank) up to --networkx-max nodes.
 Agreement: Spearman rank correlation and top-100 overlap against the
 reference. Ratios are ours / the fastest reference in the same run.
-Results: a Markdown table on stdout; progress on stderr. Peak memory is
-the process's maximum resident set after our features (before the references).
+PageRank and personalised PageRank rows are the fastest of --repeat runs
+(ours and the references alike: the machine may be shared); every other
+row is one run. Results: a Markdown table on stdout; progress on stderr.
+Peak memory is the process's maximum resident set after our features
+(before the references).
 """
 
 from __future__ import annotations
@@ -43,6 +46,15 @@ def timed(fn):
     t = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - t
+
+
+def best_of(fn, k: int):
+    """(result, the fastest of k timed runs): single timings on a shared machine vary by tens of percent."""
+    out, best = None, float("inf")
+    for _ in range(k):
+        out, t = timed(fn)
+        best = min(best, t)
+    return out, best
 
 
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
@@ -85,6 +97,11 @@ def run_size(n: int, args: argparse.Namespace) -> list[dict]:
     alpha, tol = float(p["pagerank_alpha"]), float(p["pagerank_tolerance"])
     pr_ours = feats["pagerank"]
     ppr_ours = feats["state_ppr"]
+    if args.repeat > 1:  # PageRank and personalised PageRank are cheap: best of --repeat runs, ours and the references
+        _, t = best_of(lambda: pagerank_csr(A, alpha=alpha, tol=tol), args.repeat)
+        row["pagerank"]["ours_s"] = min(row["pagerank"]["ours_s"], t)
+        _, t = best_of(lambda: pagerank_csr(AS, alpha=alpha, personalization=restart, tol=tol), args.repeat)
+        row["personalised pagerank"]["ours_s"] = min(row["personalised pagerank"]["ours_s"], t)
     # the same sources our sampled betweenness used
     rng = np.random.default_rng(int(p["betweenness_seed"]))
     sources = np.sort(rng.choice(ga.n, size=args.samples, replace=False))
@@ -110,9 +127,9 @@ def run_size(n: int, args: argparse.Namespace) -> list[dict]:
         gu = build(coou)
         row[f"scipy CSR from edge columns ({m:,} edges)"]["igraph_s"] = t
         w_list, ws_list, reset_list = coo.data.tolist(), coos.data.tolist(), restart.tolist()
-        pr_ig, t = timed(lambda: np.array(g.pagerank(damping=alpha, weights=w_list)))
+        pr_ig, t = best_of(lambda: np.array(g.pagerank(damping=alpha, weights=w_list)), args.repeat)
         row["pagerank"].update(igraph_s=t, agreement=f"vs igraph: rho {spearman(pr_ours, pr_ig):.4f}, top-100 {top_overlap(pr_ours, pr_ig):.2f}, max abs diff {np.abs(pr_ours - pr_ig).max():.1e}")
-        ppr_ig, t = timed(lambda: np.array(gs.personalized_pagerank(damping=alpha, weights=ws_list, reset=reset_list)))
+        ppr_ig, t = best_of(lambda: np.array(gs.personalized_pagerank(damping=alpha, weights=ws_list, reset=reset_list)), args.repeat)
         row["personalised pagerank"].update(igraph_s=t, agreement=f"vs igraph: rho {spearman(ppr_ours, ppr_ig):.4f}, top-100 {top_overlap(ppr_ours, ppr_ig):.2f}")
         log(f"   igraph betweenness from the same {args.samples} sources")
         bc_ig, t = timed(lambda: np.array(gu.betweenness(directed=True, sources=sources.tolist(), targets=None)))
@@ -153,7 +170,7 @@ def run_size(n: int, args: argparse.Namespace) -> list[dict]:
             pr.run()
             return np.array(pr.scores())
 
-        pr_nk, t = timed(nk_pr)
+        pr_nk, t = best_of(nk_pr, args.repeat)
         row["pagerank"]["networkit_s"] = t
         row["pagerank"]["agreement"] = row["pagerank"].get("agreement", "") + f"; vs networkit: rho {spearman(pr_ours, pr_nk):.4f}"
         log(f"   networkit EstimateBetweenness, {args.samples} sources (its own sample)")
@@ -206,6 +223,7 @@ def main() -> int:
     ap.add_argument("--samples", type=int, default=64, help="betweenness sources (ours and the references)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2, help="threads for networkit (ours and igraph are single-threaded)")
+    ap.add_argument("--repeat", type=int, default=3, help="PageRank and personalised PageRank: fastest of N runs, ours and references")
     ap.add_argument("--networkx-max", type=int, default=100_000, help="also time networkx up to this many nodes")
     args = ap.parse_args()
     all_rows = []

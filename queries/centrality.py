@@ -36,7 +36,8 @@ def pagerank_csr(A: sp.spmatrix, *, alpha: float = 0.85, personalization: np.nda
 
     Dangling nodes (no out-weight) jump like a restart. ``personalization``
     (non-negative, any scale) restarts there instead of uniformly. Stops when
-    the L1 change of the whole vector is below ``tol`` (not ``tol`` times n).
+    the L1 change of the whole vector in one iteration is below ``tol`` (not
+    ``tol`` times n); the first iterations run in float32 (down to 1e-5).
     """
     A = sp.csr_matrix(A, dtype=np.float64)
     n = A.shape[0]
@@ -44,8 +45,9 @@ def pagerank_csr(A: sp.spmatrix, *, alpha: float = 0.85, personalization: np.nda
         return np.zeros(0)
     out = np.asarray(A.sum(axis=1)).ravel()
     dangling = out == 0
-    inv = np.where(dangling, 0.0, 1.0 / np.where(dangling, 1.0, out))
-    P = (sp.diags(inv) @ A).T.tocsr()  # column-stochastic transpose: x_new = P @ x
+    inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
+    AT = A.T.tocsr()
+    P = sp.csr_matrix((AT.data * inv[AT.indices], AT.indices, AT.indptr), shape=AT.shape)  # x_new = P @ x
     if personalization is None:
         v = np.full(n, 1.0 / n)
     else:
@@ -53,16 +55,31 @@ def pagerank_csr(A: sp.spmatrix, *, alpha: float = 0.85, personalization: np.nda
         if v.sum() <= 0:
             return np.zeros(n)
         v = v / v.sum()
+    dang_idx = np.flatnonzero(dangling)
+    # phase 1 in float32 (a third less memory traffic per iteration) until the L1 change is below 1e-5,
+    # phase 2 in float64 from there down to ``tol``: power iteration converges from any start
     x = v.copy()
-    dang = dangling.astype(np.float64)
-    for _ in range(max_iter):
-        x_new = P @ x
-        x_new *= alpha
-        x_new += (alpha * float(dang @ x) + (1.0 - alpha)) * v
-        err = np.abs(x_new - x).sum()
-        x = x_new
-        if err < tol:
-            break
+    for dtype, stop in ((np.float32, max(tol, 1e-5)), (np.float64, tol)):
+        Pd = P if dtype == np.float64 else sp.csr_matrix((P.data.astype(dtype), P.indices, P.indptr), shape=P.shape)
+        vd = v.astype(dtype)
+        x = x.astype(dtype)
+        x /= x.sum()
+        buf = np.empty(n, dtype=dtype)
+        for _ in range(max_iter):
+            x_new = Pd @ x
+            x_new *= alpha
+            jump = alpha * float(x[dang_idx].sum()) + (1.0 - alpha)
+            if personalization is None:
+                x_new += dtype(jump / n)
+            else:
+                x_new += dtype(jump) * vd
+            np.subtract(x_new, x, out=buf)
+            np.abs(buf, out=buf)
+            err = float(buf.sum(dtype=np.float64))
+            x = x_new
+            if err < stop:
+                break
+    x = x.astype(np.float64)
     return x / x.sum()
 
 

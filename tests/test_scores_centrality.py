@@ -51,9 +51,9 @@ def test_a_loose_networkx_tolerance_is_the_trap_we_avoid():
     A = _random_graph(n=3000, m=15000)
     G = nx.from_scipy_sparse_array(A, create_using=nx.DiGraph)
     converged = pagerank_csr(A, tol=1e-13)
-    assert np.abs(pagerank_csr(A) - converged).sum() < 1e-9  # our default tolerance is on the whole vector
+    assert np.abs(pagerank_csr(A) - converged).sum() < 1e-8  # our default tolerance (1e-9) is on the whole vector
     loose = nx.pagerank(G, weight="weight")  # networkx scales tol by n
-    assert np.abs(np.array([loose[i] for i in range(3000)]) - converged).sum() > 1e-9
+    assert np.abs(np.array([loose[i] for i in range(3000)]) - converged).sum() > 1e-7
 
 
 def test_exact_betweenness_agrees_with_networkx():

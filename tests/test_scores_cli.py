@@ -98,9 +98,12 @@ def test_changes_lists_the_movers_and_the_facts_that_moved_them(scores_dir):
 def test_build_writes_the_features_and_prints_the_top_companies(scores_dir, tmp_path):
     proc = run_cli("build", "--data", str(scores_dir), "--out", str(tmp_path / "out"), check=True)
     assert (tmp_path / "out" / "features.parquet").is_file() and (tmp_path / "out" / "features.csv").is_file()
-    assert "top companies by policy proximity:" in proc.stdout
-    top = proc.stdout.split("top companies by policy proximity:")[1].splitlines()[1]
-    assert "holdco-b" in top or "labco-d" in top or "chip-c" in top
+    head = "top companies by policy proximity (companies that are not state actors themselves):"
+    assert head in proc.stdout
+    listed = [line.split()[1] for line in proc.stdout.split(head)[1].splitlines()[1:] if line.startswith("  ")]
+    assert listed[0] == "holdco-b"  # 52% held by fund-a: the highest score
+    assert "china-mobile" not in listed  # an SOE is a state actor itself
+    assert listed.index("loner-e") > listed.index("chip-c")
 
 
 def test_the_build_step_shares_the_table_and_explanations(scores_dir, tmp_path):
@@ -112,3 +115,12 @@ def test_the_build_step_shares_the_table_and_explanations(scores_dir, tmp_path):
     assert set(ex) == set(df.index) and ex["loner-e"] == ["no path to any state actor"]
     assert all(isinstance(line, str) for lines in ex.values() for line in lines)
     assert any("OWNS" in line for line in ex["holdco-b"])
+
+
+def test_the_readme_tables_are_the_generated_ones():
+    from cnaikg.queries.features import readme_tables
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    components, columns = readme_tables().split("\n\n", 1)
+    assert components in readme, "regenerate with: python -m cnaikg.queries.features"
+    assert columns in readme, "regenerate with: python -m cnaikg.queries.features"
