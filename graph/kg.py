@@ -56,6 +56,7 @@ class KnowledgeGraph:
             G.add_edge(f.subject, f.object, key=f.id, fact=f, type=f.relation)
         self.G = G
         self._index: dict[str, set[str]] | None = None
+        self._views: dict[tuple[_dt.date, bool], "KnowledgeGraph"] = {}
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -158,6 +159,12 @@ class KnowledgeGraph:
         True
         """
         day = to_date(date)
+        key = (day, require_published)
+        if key not in self._views:  # the graph never changes, so a view per date can be kept
+            self._views[key] = self._view_on(day, require_published)
+        return self._views[key]
+
+    def _view_on(self, day: _dt.date, require_published: bool) -> "KnowledgeGraph":
         ents = [e for e in self.entities() if not e.founded or to_date(e.founded) <= day]
         keep = {e.id for e in ents}
         facts = [
@@ -169,6 +176,27 @@ class KnowledgeGraph:
             and (not require_published or (f.known_since is not None and f.known_since <= day))
         ]
         return KnowledgeGraph(ents, facts, self.ontology, as_of=day)
+
+    def data_date(self) -> _dt.date:
+        """The date the data speaks for: the newest publication date among its sources (end of a partial date).
+
+        It is what "now" means for scores when no date is given, so the same
+        data always gives the same answer, whatever day it is run.
+
+        >>> KnowledgeGraph.from_dataset().data_date().year >= 2025
+        True
+        """
+        days = [s.known_from for s in self.sources() if s.published]
+        return max(days) if days else _dt.date.today()
+
+    def current(self) -> "KnowledgeGraph":
+        """The graph as of its data date: facts still valid then (ended stakes and listings left out).
+
+        A view made by ``as_of`` is already current for its own date and is returned as it is.
+        """
+        if self.as_of_date is not None:
+            return self
+        return self.as_of(self.data_date())
 
     def subgraph(self, entity_ids: Iterable[str]) -> "KnowledgeGraph":
         """The entities named and the facts among them."""

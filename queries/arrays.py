@@ -198,7 +198,7 @@ def graph_arrays(kg: Any, *, as_of: Any = None, config: StateConfig | None = Non
     >>> graph_arrays(build_graph(), as_of="2015-01-01").n > 0
     True
     """
-    view = kg.as_of(as_of) if as_of is not None else kg
+    view = kg.as_of(as_of) if as_of is not None else kg.current()
     cfg = config or load_state_actors()
     cache = view.__dict__.setdefault("_arrays_cache", {})
     key = id(cfg)

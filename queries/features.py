@@ -188,7 +188,7 @@ def features(kg: Any, *, as_of: Any = None, config: StateConfig | None = None, v
     mask = ga.type_mask("company")
     rows = np.flatnonzero(mask)
     ids = np.asarray(ga.ids, dtype=object)
-    view = kg.as_of(as_of) if as_of is not None else kg
+    view = kg.as_of(as_of) if as_of is not None else kg.current()
     lists: dict[int, set[str]] = {}
     for i in np.flatnonzero(ga.rel_mask("ON_LIST")):
         lists.setdefault(int(ga.src[i]), set()).add(ga.ids[int(ga.dst[i])])
@@ -314,9 +314,10 @@ def build_features(kg: Any, out: Path, ctx: Any) -> list[Path]:
         explanations[cid] = explanation_lines(explain_arrays(ga, node, score=float(score[node]), comps=comps)) if score[node] > 0 else ["no path to any state actor"]
     ctx.results["features"] = df
     ctx.results["explanations"] = explanations
-    top = df.sort_values(["policy_proximity", "name"], ascending=[False, True]).head(int(ctx.options.get("top", 10)))
+    private = df[df.state_actor_kind == ""]  # SOEs and state banks are state actors themselves: not listed here
+    top = private.sort_values(["policy_proximity", "name"], ascending=[False, True]).head(int(ctx.options.get("top", 10)))
     lines = ctx.results.setdefault("summary_lines", [])
-    lines.append("\ntop companies by policy proximity:")
+    lines.append("\ntop companies by policy proximity (companies that are not state actors themselves):")
     for cid, r in top.iterrows():
         why = explanations[cid][0] if explanations[cid] else ""
         lines.append(f"  {r.policy_proximity:.3f}  {cid:<28} {why[:90]}")

@@ -41,7 +41,7 @@ def screen(kg: Any, fundamentals: Any, *, as_of: Any = None, max_forward_pe: flo
     from cnaikg.loaders.fundamentals import latest_fundamentals
     from cnaikg.queries.features import features
 
-    view = kg.as_of(as_of) if as_of is not None else kg
+    view = kg.as_of(as_of) if as_of is not None else kg.current()
     df = features(view)
     latest = latest_fundamentals(fundamentals, as_of=as_of)
     rows = []

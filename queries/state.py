@@ -38,7 +38,7 @@ _DEFAULT_PARAMETERS: dict[str, Any] = {
     "diffusion_decay": 0.3,
     "diffusion_hops": 4,
     "pagerank_alpha": 0.85,
-    "pagerank_tolerance": 1e-10,
+    "pagerank_tolerance": 1e-9,
     "exact_max_nodes": 5000,
     "betweenness_samples": 64,
     "betweenness_seed": 42,
@@ -182,7 +182,7 @@ def state_actors(kg: Any, *, as_of: Any = None, config: StateConfig | None = Non
     False
     """
     cfg = config or load_state_actors()
-    view = kg.as_of(as_of) if as_of is not None else kg
+    view = kg.as_of(as_of) if as_of is not None else kg.current()
     out = {}
     for e in view.entities():
         a = cfg.actor_for(e.id, e.type, e.category)

@@ -58,3 +58,21 @@ def test_summary_counts_every_type(mini_kg):
     assert s["entities"] == 5 and s["facts"] == 5
     assert s["entities_by_type"]["company"] == 2
     assert s["facts_by_relation"]["HOLDS"] == 0  # every ontology type is listed, even when empty
+
+
+def test_the_current_view_is_as_of_the_data_date(mini_kg):
+    """Without a date, scores use the graph as of its newest source: ended stakes no longer count."""
+    assert mini_kg.data_date().isoformat() == "2024-06-01"
+    now = mini_kg.current()
+    assert now.facts("OWNS") == []  # the 20% stake ended on 2019-12-31
+    assert len(now.facts("INVESTS_IN")) == 1
+    assert now.current() is now and mini_kg.as_of("2024-06-01") is now  # views are kept, not rebuilt
+
+
+def test_scores_without_a_date_ignore_ended_stakes(mini_kg):
+    """State Fund X held 20% of ChipCo until 2019 and 12.5% after its 2016 round: today only the 12.5% counts."""
+    from cnaikg.queries.features import features
+
+    now, then = features(mini_kg), features(mini_kg, as_of="2018-01-01")
+    assert then.loc["chipco", "state_stake_direct"] == 0.20
+    assert now.loc["chipco", "state_stake_direct"] == 0.125
