@@ -28,6 +28,7 @@ __all__ = [
     "betweenness",
     "degrees_by_relation",
     "supply_chain",
+    "supply_matrix",
 ]
 
 
@@ -309,6 +310,23 @@ def degrees_by_relation(ga: Any) -> dict[str, np.ndarray]:
     return out
 
 
+def supply_matrix(ga: Any) -> "sp.csr_matrix":
+    """0/1 CSR matrix of distinct SUPPLIES links, supplier row -> customer column, without self-supply.
+
+    >>> from cnaikg.graph import build_graph
+    >>> from cnaikg.queries.arrays import graph_arrays
+    >>> bool(supply_matrix(graph_arrays(build_graph())).max() <= 1)
+    True
+    """
+    m = ga.rel_mask("SUPPLIES")
+    S = sp.csr_matrix((np.ones(int(m.sum())), (ga.src[m], ga.dst[m])), shape=(ga.n, ga.n))
+    S.sum_duplicates()
+    S.data[:] = 1.0
+    S.setdiag(0)
+    S.eliminate_zeros()
+    return S
+
+
 def supply_chain(ga: Any, *, max_depth: int | None = None) -> dict[str, np.ndarray]:
     """Supply-chain measures from SUPPLIES facts (supplier -> customer).
 
@@ -320,12 +338,7 @@ def supply_chain(ga: Any, *, max_depth: int | None = None) -> dict[str, np.ndarr
       equal shares without volume data, so 1 / n_suppliers (NaN without suppliers).
     """
     depth = int(ga.config.parameters.get("supply_max_depth", 0)) if max_depth is None else max_depth
-    m = ga.rel_mask("SUPPLIES")
-    S = sp.csr_matrix((np.ones(int(m.sum())), (ga.src[m], ga.dst[m])), shape=(ga.n, ga.n))
-    S.sum_duplicates()
-    S.data[:] = 1.0
-    S.setdiag(0)
-    S.eliminate_zeros()
+    S = supply_matrix(ga)
     n_cust = np.diff(S.indptr).astype(np.int64)
     n_sup = np.diff(S.tocsc().indptr).astype(np.int64)
     company = ga.type_mask("company")

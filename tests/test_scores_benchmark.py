@@ -35,14 +35,9 @@ def test_large_graph_paths_agree_with_the_exact_ones():
     W = ga.holdings()
     exact, pruned = effective_ownership_matrix(W), effective_ownership_matrix(W, prune=1e-2)
     assert abs(exact - pruned).max() < 0.05  # the pruned series misses little
-    import scipy.sparse as sp
+    from cnaikg.queries.centrality import supply_matrix
 
-    m = ga.rel_mask("SUPPLIES")
-    S = sp.csr_matrix((np.ones(int(m.sum())), (ga.src[m], ga.dst[m])), shape=(ga.n, ga.n))
-    S.sum_duplicates()
-    S.data[:] = 1.0
-    S.setdiag(0)
-    S.eliminate_zeros()
+    S = supply_matrix(ga)
     c = ga.type_mask("company")
     ex, est = _reach_exact(S, c, 0), _reach_estimate(S, c, 0, sketches=32)
     assert np.array_equal(ex == 0, est == 0)
