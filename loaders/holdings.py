@@ -135,19 +135,18 @@ def load_holdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, fund:
             continue
         tm = res.resolve(ticker, types=["company", "etf"]) if ticker else None
         nm = res.resolve(name, types=["company", "etf"]) if name else None
+        conflict = None
         if tm and nm and tm.resolved and nm.resolved and tm.entity_id != nm.entity_id:
+            conflict = (f"ticker {ticker} is {tm.entity_id}, name {name!r} is {nm.entity_id}",
+                        f"ticker {ticker} and name {name!r} resolve to different entities; sent to review")
+        elif tm and tm.resolved and name and not (nm and nm.resolved) and _name_similarity(name, kg.entity(tm.entity_id or "")) < 60:
+            conflict = (f"ticker {ticker} belongs to {tm.entity_id} ({kg.entity(tm.entity_id or '').name}) but the file names {name!r}",
+                        f"ticker {ticker} belongs to {tm.entity_id}, whose names do not look like {name!r}; sent to review")
+        if conflict:  # ticker and name disagree: never merged, shown for review
             review.append({"kind": "conflict", "subject": fund_id, "relation": "HOLDS", "object": tm.entity_id, "object_name": name,
                            "properties": f"weight_pct={wtext}; as_of={as_of}", "confidence": "low", "method": "ticker",
-                           "conflict": f"ticker {ticker} is {tm.entity_id}, name {name!r} is {nm.entity_id}",
-                           "evidence": f"{shown}:{line}", "source_url": url, "source_published": as_of})
-            skip("ticker", f"ticker {ticker} and name {name!r} resolve to different entities; sent to review")
-            continue
-        if tm and tm.resolved and name and not (nm and nm.resolved) and _name_similarity(name, kg.entity(tm.entity_id or "")) < 60:
-            review.append({"kind": "conflict", "subject": fund_id, "relation": "HOLDS", "object": tm.entity_id, "object_name": name,
-                           "properties": f"weight_pct={wtext}; as_of={as_of}", "confidence": "low", "method": "ticker",
-                           "conflict": f"ticker {ticker} belongs to {tm.entity_id} ({kg.entity(tm.entity_id or '').name}) but the file names {name!r}",
-                           "evidence": f"{shown}:{line}", "source_url": url, "source_published": as_of})
-            skip("ticker", f"ticker {ticker} belongs to {tm.entity_id}, whose names do not look like {name!r}; sent to review")
+                           "conflict": conflict[0], "evidence": f"{shown}:{line}", "source_url": url, "source_published": as_of})
+            skip("ticker", conflict[1])
             continue
         m = tm if tm and tm.resolved else nm
         if not m or not m.resolved:
