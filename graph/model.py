@@ -47,6 +47,7 @@ class Source:
     publisher: str
     published: str
     title: str = ""
+    kind: str = ""  # primary, news, reference, aggregator or mirror (data/sources/*.csv column ``kind``)
 
     @property
     def known_from(self) -> _dt.date:
@@ -55,7 +56,10 @@ class Source:
 
     def to_dict(self) -> dict[str, str]:
         """The exchange-format dict: url, publisher, published (and id, title)."""
-        return {"id": self.id, "url": self.url, "publisher": self.publisher, "published": self.published, "title": self.title}
+        d = {"id": self.id, "url": self.url, "publisher": self.publisher, "published": self.published, "title": self.title}
+        if self.kind:
+            d["kind"] = self.kind
+        return d
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,10 @@ __all__ = [
 ENTITY_COLUMNS = ("id", "type", "name", "name_zh", "aliases", "category", "founded", "wikidata", "uscc", "lei", "sources", "note")
 RELATIONSHIP_COLUMNS = ("subject", "relation", "object", "since", "until", "properties", "sources", "confidence", "note")
 SOURCE_COLUMNS = ("id", "url", "publisher", "published", "title")
+#: Optional columns of sources files (older files without them stay valid).
+SOURCE_OPTIONAL_COLUMNS = ("kind",)
+#: What a source is; the optional ``kind`` column of sources takes one of these.
+SOURCE_KINDS = ("primary", "news", "reference", "aggregator", "mirror")
 TICKER_FORMAT_COLUMNS = ("exchange", "pattern", "example", "note")
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -138,13 +142,13 @@ def _rows(path: Path, shown: str, columns: Sequence[str], problems: list[Problem
         problems.append(Problem(shown, line, "", f"not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start})", "save the file as UTF-8"))
         return
     if not text.strip():
-        problems.append(Problem(shown, 0, "", "the file is empty", f"start it with the header line: {','.join(columns)}"))
+        problems.append(Problem(shown, 0, "", "the file is empty", f"start it with the header line: {','.join(required or columns)}"))
         return
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
-        problems.append(Problem(shown, 1, "", f"unreadable header: {exc}", f"the header line must be: {','.join(columns)}"))
+        problems.append(Problem(shown, 1, "", f"unreadable header: {exc}", f"the header line must be: {','.join(required or columns)}"))
         return
     missing = [c for c in columns if c not in header and (not required or c in required)]
     unknown = [h for h in header if h not in columns]
@@ -157,7 +161,7 @@ def _rows(path: Path, shown: str, columns: Sequence[str], problems: list[Problem
             parts.append(f"unknown column(s) {', '.join(unknown)}")
         if dup:
             parts.append(f"repeated column(s) {', '.join(dup)}")
-        problems.append(Problem(shown, 1, "", "; ".join(parts), f"the header line must be: {','.join(columns)}"))
+        problems.append(Problem(shown, 1, "", "; ".join(parts), f"the header line must be: {','.join(required or columns)}"))
         return
     line = reader.line_num + 1
     while True:
@@ -230,7 +234,7 @@ def _read_sources(files: list[Path], today: _dt.date, problems: list[Problem], b
     where: dict[str, str] = {}
     urls: dict[str, str] = {}
     for path in files:
-        for row in read_csv_rows(path, SOURCE_COLUMNS, problems, unreadable=unreadable):
+        for row in read_csv_rows(path, SOURCE_COLUMNS + SOURCE_OPTIONAL_COLUMNS, problems, required=SOURCE_COLUMNS, unreadable=unreadable):
             v = row.values
             ok = True
             if not ID_RE.match(v["id"]):
@@ -249,12 +253,15 @@ def _read_sources(files: list[Path], today: _dt.date, problems: list[Problem], b
                 problems.append(row.problem("published", "undated source: it cannot date a fact", "give the publication date if the page shows one: " + DATE_HELP, "warning"))
             elif not _check_date(row, "published", today, problems):
                 ok = False
+            if v["kind"] and v["kind"] not in SOURCE_KINDS:
+                problems.append(row.problem("kind", f"{v['kind']!r} is not a source kind", "use one of: " + ", ".join(SOURCE_KINDS) + " (or leave it empty)"))
+                ok = False
             if ok and v["url"] in urls:
                 problems.append(row.problem("url", f"same URL as source {urls[v['url']]!r}", "reuse that source id", "warning"))
             if not ok and v["id"] not in sources:
                 broken.add(v["id"])
             if ok:
-                sources[v["id"]] = Source(v["id"], v["url"], v["publisher"], v["published"], v["title"])
+                sources[v["id"]] = Source(v["id"], v["url"], v["publisher"], v["published"], v["title"], v["kind"])
                 where[v["id"]] = f"{row.file}:{row.line}"
                 urls.setdefault(v["url"], v["id"])
     return sources
