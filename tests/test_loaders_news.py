@@ -96,7 +96,7 @@ PATTERN_CASES = [
     ("中芯国际向摩尔线程供应晶圆。", ("smic", "SUPPLIES", "moore-threads", ())),
     ("中芯国际是华为的主要供应商。", ("smic", "SUPPLIES", "huawei", ())),
     ("Big Fund II invested in Moore Threads in 2022.", ("big-fund-ii", "INVESTS_IN", "moore-threads", ())),
-    ("Moonshot AI raised $1 billion in a round led by Alibaba.", ("alibaba", "INVESTS_IN", "moonshot-ai", ())),
+    ("Moonshot AI raised $1 billion in a round led by Alibaba.", ("alibaba", "INVESTS_IN", "moonshot-ai", (("amount", "1000000000"), ("currency", "USD")))),
     ("大基金二期入股摩尔线程。", ("big-fund-ii", "INVESTS_IN", "moore-threads", ())),
     ("月之暗面宣布完成阿里巴巴领投的新一轮融资。", ("alibaba", "INVESTS_IN", "moonshot-ai", ())),
     ("Moore Threads has partnered with China Mobile on computing clusters.", ("china-mobile", "PARTNERS_WITH", "moore-threads", ())),
@@ -119,6 +119,88 @@ PATTERN_CASES = [
 @pytest.mark.parametrize("sentence,expected", PATTERN_CASES, ids=[c[0][:40] for c in PATTERN_CASES])
 def test_each_relation_pattern_in_english_and_chinese(kg, sentence, expected):
     assert triples(extract_candidates(kg, sentence)) == {expected}
+
+
+# --------------------------------------------------------------------------- across sentences (hand-written cases, not from the evaluation set)
+
+CROSS_SENTENCE_CASES = [
+    # a pronoun or "the company" carries the subject of an earlier sentence
+    ("Moore Threads reported results. Its investors include Big Fund II and China Mobile.",
+     {("big-fund-ii", "INVESTS_IN", "moore-threads"), ("china-mobile", "INVESTS_IN", "moore-threads")}),
+    ("Zhipu AI opened an office. The Beijing-based company is hiring.", {("zhipu-ai", "LOCATED_IN", "beijing")}),
+    ("Zhipu AI opened an office. This Beijing-based firm is hiring.", {("zhipu-ai", "LOCATED_IN", "beijing")}),
+    ("智谱发布了新模型。该公司总部位于北京。", {("zhipu-ai", "LOCATED_IN", "beijing")}),
+    ("月之暗面完成新一轮融资。其投资方包括阿里巴巴。", {("alibaba", "INVESTS_IN", "moonshot-ai")}),
+    # an appositive pins the city on its own company, not on the next one
+    ("MiniMax, a Shanghai-based start-up, partnered with Zhipu AI.",
+     {("minimax", "LOCATED_IN", "shanghai"), ("minimax", "PARTNERS_WITH", "zhipu-ai")}),
+    # lists
+    ("Moore Threads is backed by Big Fund II, China Mobile and Tencent.",
+     {("big-fund-ii", "INVESTS_IN", "moore-threads"), ("china-mobile", "INVESTS_IN", "moore-threads"), ("tencent", "INVESTS_IN", "moore-threads")}),
+    ("摩尔线程获得大基金二期、中国移动和腾讯的投资。",
+     {("big-fund-ii", "INVESTS_IN", "moore-threads"), ("china-mobile", "INVESTS_IN", "moore-threads"), ("tencent", "INVESTS_IN", "moore-threads")}),
+    # a co-investor invests in the company, not in the lead
+    ("The round for Moonshot AI was led by Alibaba, with participation from Tencent.",
+     {("alibaba", "INVESTS_IN", "moonshot-ai"), ("tencent", "INVESTS_IN", "moonshot-ai")}),
+    # boards of exchanges and X-listed
+    ("Moore Threads debuted on the STAR Market on Friday.", {("moore-threads", "LISTED_ON", "sse")}),
+    ("SMIC's Hong Kong-listed shares fell.", {("smic", "LISTED_ON", "hkex")}),
+]
+
+
+@pytest.mark.parametrize("text,expected", CROSS_SENTENCE_CASES, ids=[c[0][:40] for c in CROSS_SENTENCE_CASES])
+def test_subjects_carry_across_sentences_appositives_and_lists(kg, text, expected):
+    assert {(c.subject, c.relation, c.object) for c in extract_candidates(kg, text)} == expected
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from cnaikg.graph import build_graph
+
+    return build_graph()
+
+
+FOUNDER_CASES = [  # founders, in both languages, including "Founder X" about the company the text is about (shipped graph)
+    ("Zhang Jianzhong, the founder and CEO of Moore Threads, spoke.", {("moore-threads", "FOUNDED_BY", "zhang-jianzhong")}),
+    ("Moore Threads listed. Founder Zhang Jianzhong rang the bell.", {("moore-threads", "FOUNDED_BY", "zhang-jianzhong")}),
+    ("摩尔线程今日上市。创始人张建中出席。", {("moore-threads", "FOUNDED_BY", "zhang-jianzhong")}),
+    ("Cambricon was founded in 2016 by Chen Tianshi and Chen Yunji.",
+     {("cambricon", "FOUNDED_BY", "chen-tianshi"), ("cambricon", "FOUNDED_BY", "chen-yunji")}),
+]
+
+
+@pytest.mark.parametrize("text,expected", FOUNDER_CASES, ids=[c[0][:40] for c in FOUNDER_CASES])
+def test_founders_in_english_and_chinese(shipped, text, expected):
+    assert {(c.subject, c.relation, c.object) for c in extract_candidates(shipped, text)} == expected
+
+
+def test_round_amount_and_year_carry_to_the_sentence_that_names_the_lead(kg):
+    (c,) = [c for c in extract_candidates(kg, "Moonshot AI raised $1 billion in 2024. The deal was led by Alibaba.", date="2025-03-01")
+            if c.relation == "INVESTS_IN"]
+    assert (c.subject, c.object, c.properties, c.since) == ("alibaba", "moonshot-ai", {"amount": "1000000000", "currency": "USD"}, "2024")
+    (c,) = extract_candidates(kg, "月之暗面去年完成5亿美元融资,由阿里巴巴领投。", date="2025-03-01")
+    assert (c.subject, c.object, c.properties["amount"], c.properties["currency"], c.since) == ("alibaba", "moonshot-ai", "500000000", "USD", "2024")
+
+
+def test_an_alias_equal_to_a_ticker_is_a_name_when_written_as_one(shipped):
+    got = [(m.entity_id, m.method) for m in find_mentions(shipped, "AMD and UBS said Baidu buys chips; amd is not a name.")]
+    assert [g[0] for g in got] == ["amd", "ubs", "baidu"] and got[:2] == [("amd", "alias"), ("ubs", "alias")]
+    assert {(c.subject, c.relation, c.object) for c in extract_candidates(shipped, "AMD supplies chips to Baidu.")} == {("amd", "SUPPLIES", "baidu")}
+
+
+def test_a_false_year_for_a_known_round_is_a_conflict_with_both_sides(shipped):
+    text = "MiniMax raised $600 million in a 2023 funding round. This round was led by Alibaba."
+    (c,) = [c for c in extract_candidates(shipped, text, date="2025-06-01") if c.relation == "INVESTS_IN"]
+    assert (c.kind, c.subject, c.object, c.since) == ("conflict", "alibaba", "minimax", "2023")
+    assert "dates it 2024" in c.conflict and "amount=600000000" in c.curated
+    (k,) = [c for c in extract_candidates(shipped, text.replace("2023", "2024"), date="2025-06-01") if c.relation == "INVESTS_IN"]
+    assert k.kind == "known", "the same round with the curated year corroborates"
+
+
+def test_anaphors_without_a_focus_give_nothing_and_funds_are_never_the_company(kg):
+    assert extract_candidates(kg, "The Beijing-based company is hiring.") == []
+    got = {(c.subject, c.relation, c.object) for c in extract_candidates(kg, "Big Fund II said so. The Shanghai-based company is hiring.")}
+    assert got == set(), "a fund is not 'the company'"
 
 
 def test_types_must_fit_the_ontology_and_unrelated_sentences_give_nothing(kg):
