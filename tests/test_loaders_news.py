@@ -287,8 +287,9 @@ def test_cli_load_news_then_accept_appends_valid_rows_and_the_folder_still_valid
     assert proc.returncode == 0, proc.stderr
     appended = json.loads(proc.stdout)
     assert {(a["subject"], a["relation"]) for a in appended} == wanted
-    assert "4 rows appended, 1 already present, 1 sources added" in proc.stderr
-    assert "moore-threads LOCATED_IN beijing is already in the curated data" in proc.stderr, "a known fact is not appended twice"
+    assert "4 rows appended, 1 known facts now cite the article, 0 already present, 1 sources added" in proc.stderr
+    assert "moore-threads LOCATED_IN beijing (" in proc.stderr and "now also cites news-" in proc.stderr, \
+        "a known fact is not appended twice: the article becomes one more source of it"
     rels = read_csv(data / "relationships" / "news.csv")
     srcs = read_csv(data / "sources" / "news.csv")
     assert len(rels) == 4 and len(srcs) == 1 and {r["sources"] for r in rels} == {srcs[0]["id"]}
@@ -300,8 +301,29 @@ def test_cli_load_news_then_accept_appends_valid_rows_and_the_folder_still_valid
     assert [f.sources[0].url for f in kg.facts_of("smic", "SUPPLIES", "out")] == [srcs[0]["url"]]
 
     again = run_cli("accept", str(review), "--data", str(data))
-    assert again.returncode == 0 and "0 rows appended, 5 already present" in again.stderr
+    assert again.returncode == 0 and "0 rows appended, 1 known facts now cite the article, 4 already present" in again.stderr
     assert len(read_csv(data / "relationships" / "news.csv")) == 4, "accepting twice does not duplicate"
+
+
+def test_accepting_a_known_row_cites_the_article_on_the_curated_fact(tmp_path):
+    data = news_data_dir(tmp_path)
+    out = tmp_path / "out"
+    assert run_cli("load", "news", str(NEWS / "en_article.txt"), "--data", str(data), "--out", str(out)).returncode == 0
+    review = _decide(out / "review.csv", lambda r: "accept" if (r["kind"], r["relation"], r["object"]) == ("known", "LISTED_ON", "sse") else "")
+    before = {p: p.read_bytes() for p in data.rglob("*.csv")}
+    res = accept_review(review, data, today=TODAY)
+    (line,) = res.corroborated
+    assert "moore-threads LISTED_ON sse" in line and res.appended == []
+    src = line.rsplit(" ", 1)[-1]
+    changed = [p for p in data.rglob("*.csv") if before.get(p) != p.read_bytes()]
+    facts = [f for f in read_dataset(data, today=TODAY).facts if (f.subject, f.relation, f.object) == ("moore-threads", "LISTED_ON", "sse")]
+    assert [s.id for s in facts[0].sources][-1] == src and facts[0].sources[-1].url.startswith("https://news.example.org/")
+    assert sorted(p.name for p in changed) == ["news.csv", "relationships.csv"], "the fact's own row and the new source, nothing else"
+    old = before[data / "relationships.csv"].decode().splitlines()
+    new = (data / "relationships.csv").read_text(encoding="utf-8").splitlines()
+    assert [a for a, b in zip(old, new) if a != b] == [next(a for a in old if a.startswith("moore-threads,LISTED_ON,sse"))], "one row changed"
+    assert accept_review(review, data, today=TODAY).corroborated and (data / "relationships.csv").read_text(encoding="utf-8").splitlines() == new, \
+        "accepting again cites the article once"
 
 
 def test_accept_refuses_conflicts_without_force_and_writes_nothing(tmp_path):
