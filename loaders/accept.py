@@ -114,13 +114,13 @@ def corroboration_edits(root: Path, items: list[tuple[str, str]]) -> dict[Path, 
     """
     by_file: dict[Path, list[tuple[int, str]]] = {}
     for origin, src in items:
-        file, _, line = origin.rpartition(":")
+        file, _, num = origin.rpartition(":")
         path = Path(file) if Path(file).is_absolute() else Path.cwd() / file
         try:
             path.resolve().relative_to(root.resolve())
         except ValueError:
             raise LoaderError(f"{origin}: the fact to corroborate is not in the data folder {root}; run cnaikg accept with --data pointing at it") from None
-        by_file.setdefault(path, []).append((int(line), src))
+        by_file.setdefault(path, []).append((int(num), src))
     out: dict[Path, bytes] = {}
     for path, edits in by_file.items():
         lines = path.read_bytes().decode("utf-8").split("\n")

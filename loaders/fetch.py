@@ -589,8 +589,8 @@ def update_sources(names: Sequence[str], *, kg: "KnowledgeGraph", data: str | Pa
         for r in results:
             if r.status == "offline":
                 out.messages.append(f"update {name}: {r.message}")
-        cls = registry.get("loader", kind)
-        loader = cls() if inspect.isclass(cls) else cls
+        cls: Any = registry.get("loader", kind)
+        loader: Any = cls() if inspect.isclass(cls) else cls
         opts: dict[str, Any] = {}
         if kind == "csl":
             opts = {"url": results[0].url, "published": fetched[:10]}

@@ -524,8 +524,8 @@ def _p(name: str, lang: str, relation: str, regex: str, score: float = 75.0, pai
     return Pattern(name, lang, relation, regex, score, props, pairwise, focus, object_types)
 
 
-HQ = {"role": "headquarters"}
-ALUMNI = {"kind": "alumni_founder"}
+HQ: dict[str, Any] = {"role": "headquarters"}
+ALUMNI: dict[str, Any] = {"kind": "alumni_founder"}
 _WORKERS = r"(?:employees|engineers|executives|exec|execs|executive|staff|researchers|managers|scientists|veterans|veteran|staffers|members|employee|engineer|vice-president|vice president)"
 _ZWORKERS = r"(?:员工|高管|工程师|研究员|团队|骨干|核心成员|技术人员)"
 
