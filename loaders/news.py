@@ -525,6 +525,8 @@ def _p(name: str, lang: str, relation: str, regex: str, score: float = 75.0, pai
 
 
 HQ: dict[str, Any] = {"role": "headquarters"}
+#: titles written after 创始人 before the name: 创始人、董事长兼首席执行官张建中
+_ZTITLES = r"(?:[、,，兼及和]\s*(?:董事长|首席执行官|CEO|总经理|总裁|首席运营官|首席技术官|CTO|COO|首席科学家|执行董事))*"
 ALUMNI: dict[str, Any] = {"kind": "alumni_founder"}
 _WORKERS = r"(?:employees|engineers|executives|exec|execs|executive|staff|researchers|managers|scientists|veterans|veteran|staffers|members|employee|engineer|vice-president|vice president)"
 _ZWORKERS = r"(?:员工|高管|工程师|研究员|团队|骨干|核心成员|技术人员)"
@@ -553,6 +555,8 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("zh-led-by", "zh", "INVESTS_IN", r"{B}" + _ZGAP % 24 + r"由{A}" + _ZGAP % 4 + r"(?:领投|投资|参投|注资)", 80),
     # PARTNERS_WITH (symmetric)
     _p("partners-with", "en", "PARTNERS_WITH", r"{A}" + _GAP % 30 + r"\b(?:partners|partnered|has partnered|will partner|is partnering|teams up|teamed up|has teamed up|cooperates|cooperated|collaborates|collaborated|is collaborating|allied|signed\b" + _GAP % 40 + r"\bagreement|formed a joint venture|set up a joint venture|formed a partnership|struck a partnership)\b" + _GAP % 20 + r"\bwith {B}", 80),
+    _p("announced-partnership-with", "en", "PARTNERS_WITH", r"{A}" + _GAP % 40 + r"\b(?:announced|signed|formed|struck|reached|set up|entered into|unveiled)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?"
+       r"(?:partnership|alliance|cooperation agreement|collaboration|joint venture)\s+with\s+(?:[\w-]+\s+){0,4}?{B}", 75),
     _p("signed-partnership", "en", "PARTNERS_WITH", r"{A}" + _GAP % 30 + r"\b(?:signed|announced|formed|reached|entered into|launched|set up|unveiled)\b" + _GAP % 40 + r"\b(?:partnership|alliance|joint venture|cooperation|collaboration)\b", 70, pairwise=True),
     _p("partnership-between", "en", "PARTNERS_WITH", r"\b(?:partnership|alliance|joint venture|collaboration|cooperation)\s+(?:between|of)\s+{A}", 70, pairwise=True),
     _p("zh-partners", "zh", "PARTNERS_WITH", r"{A}" + _ZGAP % 10 + r"(?:与|和|同|跟){B}" + _ZGAP % 24 + r"(?:战略合作|合作|联盟|合资)", 80),
@@ -563,7 +567,7 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("zh-listed", "zh", "LISTED_ON", r"{A}" + _ZGAP % 20 + r"(?:在|于|登陆|登录|赴)" + _ZGAP % 4 + r"{B}" + _ZGAP % 10 + r"(?:上市|挂牌)", 80),
     _p("zh-landed", "zh", "LISTED_ON", r"{A}" + _ZGAP % 10 + r"(?:登陆|登录){B}", 80),
     # DEVELOPS
-    _p("develops", "en", "DEVELOPS", r"{A}" + _GAP % 30 + r"\b(?:develops|developed|has developed|is developing|launched|launches|has launched|released|releases|has released|unveiled|unveils|introduced|introduces|debuted|open-sourced|open sourced|built|designed|designs|rolled out)\b" + _GAP % 40 + r"{B}", 75),
+    _p("develops", "en", "DEVELOPS", r"{A}" + _GAP % 30 + r"\b(?:develops|developed|has developed|is developing|trains|trained|is training|launched|launches|has launched|released|releases|has released|unveiled|unveils|introduced|introduces|debuted|open-sourced|open sourced|built|designed|designs|rolled out)\b" + _GAP % 40 + r"{B}", 75),
     _p("developed-by", "en", "DEVELOPS", r"{B},?\s+(?:which was\s+|was\s+|is\s+)?(?:developed|designed|built|made|released|launched|created) by {A}", 75),
     _p("possessive-product", "en", "DEVELOPS", r"{A}(?:'s|’s|')\s+(?:new\s+|latest\s+|flagship\s+|own\s+|upcoming\s+)?{B}", 60),
     _p("zh-develops", "zh", "DEVELOPS", r"{A}" + _ZGAP % 15 + r"(?:研发|研制|推出|发布|开发|开源|上线|打造)(?:了)?" + _ZGAP % 15 + r"{B}", 75),
@@ -582,6 +586,11 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("zh-headquartered", "zh", "LOCATED_IN", r"{A}" + _ZGAP % 10 + r"总部(?:位于|设在|设于|在|落户){B}", 80, **HQ),
     _p("zh-hq-of", "zh", "LOCATED_IN", r"总部(?:位于|设在|设于){B}的{A}", 80, **HQ),
     # --- across clauses: appositives, lists, founders, rounds (the subject may come from the focus of the text)
+    _p("possessive-city-headquarters", "en", "LOCATED_IN", r"{A}(?:'s|’s)\s+{B}\s+(?:headquarters|head office|HQ)\b", 70, **HQ),
+    _p("its-product", "en", "DEVELOPS", r"{A}" + _GAP % 60 + r"\b(?:its|their)\s+(?:own\s+|new\s+|latest\s+|flagship\s+)?{B}", 60),
+    _p("orders-from", "en", "SUPPLIES", r"{B}" + _GAP % 60 + r"\b(?:placing|placed|places|place|put|puts)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?orders?\s+(?:for|with|from|at)\s+{A}", 70),
+    _p("uses-services-of", "en", "SUPPLIES", r"{B*}\b(?:have\s+|has\s+)?(?:either\s+)?(?:used|use|uses|using|rely on|relies on|relied on|relying on|depend on|depends on|tapped|taps)"
+       r"(?:,?\s+or\s+(?:continue|continues)\s+to\s+(?:use|rely on))?,?\s+{A}(?:'s|’s)\s+(?:services|foundry|foundries|fabs|capacity|wafers|manufacturing)\b", 70),
     _p("a-comma-b-based", "en", "LOCATED_IN", r"{A},\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}?{B}-based\b", 80, **HQ),
     _p("received-investment-from", "en", "INVESTS_IN", r"{B}" + _GAP % 40 + r"\b(?:received|receives|has received|secured|secures|has secured|won|attracted|got|gets|took)\b"
        + _GAP % 40 + r"\b(?:investment|investments|funding|backing|financing|capital)\b" + _GAP % 30 + r"\bfrom\b" + _GAP % 40 + r"{A}", 75),
@@ -613,8 +622,8 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("founded-by", "en", "FOUNDED_BY", r"{A}" + _GAP % 60 + r"\b(?:was\s+|were\s+)?(?:founded|co-founded|established|started|set up|created)\b" + _GAP % 40 + r"\bby\b{B*}", 75, object_types=("person",)),
     _p("founder-focus", "en", "FOUNDED_BY", r"(?:^|[.;:]\s*|\band\s+)(?:co-?founder|founder)s?(?:\s+and\s+(?:CEO|chief executive|chairman))?,?\s+{B}", 65, focus="subject", object_types=("person",)),
     _p("founded-by-former-exec", "en", "AFFILIATED_WITH", r"{A}" + _GAP % 50 + r"\b(?:founded|co-founded|started|set up|established|created)\b" + _GAP % 20 + r"\bby\s+(?:a\s+)?(?:former|ex-)\s?{B}\s+" + _WORKERS, 80, **ALUMNI),
-    _p("zh-founder-focus", "zh", "FOUNDED_BY", r"(?:联合)?创始人(?:兼(?:CEO|董事长|首席执行官|总经理))?\s*{B}", 70, focus="subject", object_types=("person",)),
-    _p("zh-founder-of", "zh", "FOUNDED_BY", r"{A}(?:的)?(?:联合)?创始人(?:兼(?:CEO|董事长|首席执行官))?\s*{B}", 80, object_types=("person",)),
+    _p("zh-founder-focus", "zh", "FOUNDED_BY", r"(?:联合)?创始人" + _ZTITLES + r"\s*{B}", 70, focus="subject", object_types=("person",)),
+    _p("zh-founder-of", "zh", "FOUNDED_BY", r"{A}(?:的)?(?:联合)?创始人" + _ZTITLES + r"\s*{B}", 80, object_types=("person",)),
     _p("zh-founder-former", "zh", "AFFILIATED_WITH", r"(?:联合)?创始人" + _XGAP % 30 + r"(?:是|为|均为|都是)?(?:原|前)\s*{B}", 70, focus="subject", **ALUMNI),
     _p("zh-founder-worked-at", "zh", "AFFILIATED_WITH", r"(?:联合)?创始人" + _XGAP % 40 + r"(?:均|都)?曾(?:于|在){B}(?:工作|任职|就职)", 75, focus="subject", **ALUMNI),
 )
@@ -818,6 +827,16 @@ def _compare_investment(kg: "KnowledgeGraph", c: Candidate, same: list["Fact"]) 
     return c
 
 
+def _corporate_group(kg: "KnowledgeGraph", eid: str) -> set[str]:
+    """``eid`` with its parents and subsidiaries (SUBSIDIARY_OF either way, two steps)."""
+    group, frontier = {eid}, {eid}
+    for _ in range(2):
+        nxt = {f.object if f.subject == x else f.subject for x in frontier for f in kg.facts_of(x, "SUBSIDIARY_OF", "both")}
+        frontier = nxt - group
+        group |= nxt
+    return group
+
+
 def _compare(kg: "KnowledgeGraph", c: Candidate) -> Candidate:
     """Set ``kind``/``conflict``/``curated`` by comparing a candidate with the curated graph."""
     rel = kg.ontology.relation_types[c.relation]
@@ -838,8 +857,11 @@ def _compare(kg: "KnowledgeGraph", c: Candidate) -> Candidate:
             c.conflict = f"the article puts {c.subject}'s headquarters in {c.object} ({kg.entity(c.object).name}); the curated data says {where}"
             c.curated = "; ".join(_fact_text(f) for f in hq)
     elif c.relation == "DEVELOPS":
+        group = _corporate_group(kg, c.subject)
         devs = [f for f in kg.facts_of(c.object, "DEVELOPS", "in") if f.subject != c.subject]
-        if devs:
+        if devs and all(f.subject in group for f in devs):  # HiSilicon's chip credited to its parent Huawei: the same group
+            c.curated = "developed within the same group: " + "; ".join(_fact_text(f) for f in devs)
+        elif devs:
             c.kind = "conflict"
             who = ", ".join(f"{f.subject} ({kg.entity(f.subject).name})" for f in devs)
             c.conflict = f"the article credits {c.object} ({kg.entity(c.object).name}) to {c.subject}; the curated data says it is developed by {who}"
@@ -952,7 +974,7 @@ def _coreference(kg: "KnowledgeGraph", sentence: str, mentions: list[Mention], f
 
 def _next_focus(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention], focus: str) -> str:
     """The entity the text is about after this sentence: the first organisation named early in it (its subject), else unchanged."""
-    limit = 24 if _is_cjk(sentence) else max(40, len(sentence) // 3)
+    limit = 24 if _is_cjk(sentence) else max(60, len(sentence) // 3)
     for m in mentions:
         if m.start > limit:
             break
