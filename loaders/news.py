@@ -586,6 +586,7 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("zh-headquartered", "zh", "LOCATED_IN", r"{A}" + _ZGAP % 10 + r"总部(?:位于|设在|设于|在|落户){B}", 80, **HQ),
     _p("zh-hq-of", "zh", "LOCATED_IN", r"总部(?:位于|设在|设于){B}的{A}", 80, **HQ),
     # --- across clauses: appositives, lists, founders, rounds (the subject may come from the focus of the text)
+    _p("home-to", "en", "LOCATED_IN", r"{B}\s+(?:is|was|has been)\s+(?:also\s+)?(?:the\s+)?home\s+to\s+(?:⟦\d+⟧(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?[\w-]+,?\s+)?{A}", 65, **HQ),
     _p("possessive-city-headquarters", "en", "LOCATED_IN", r"{A}(?:'s|’s)\s+{B}\s+(?:headquarters|head office|HQ)\b", 70, **HQ),
     _p("its-product", "en", "DEVELOPS", r"{A}" + _GAP % 60 + r"\b(?:its|their)\s+(?:own\s+|new\s+|latest\s+|flagship\s+)?{B}", 60),
     _p("orders-from", "en", "SUPPLIES", r"{B}" + _GAP % 60 + r"\b(?:placing|placed|places|place|put|puts)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?orders?\s+(?:for|with|from|at)\s+{A}", 70),
