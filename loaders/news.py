@@ -285,6 +285,10 @@ def _short_forms(name: str) -> list[str]:
                 break
             t = t[: m.start()].rstrip(" ,")
         out.append(t)
+    for t in [name.strip(), *out]:  # "Baichuan AI" is also written "Baichuan"; 清华大学 is 清华 (the resolver must agree)
+        for tail in (" AI", "人工智能", "大学"):
+            if t.endswith(tail) and len(t) - len(tail) >= (2 if _is_cjk(t) else 4):
+                out.append(t[: -len(tail)].rstrip())
     return out
 
 
@@ -363,9 +367,9 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 #: science and technology board). Resolved by name once per graph; a word whose exchange the graph lacks is ignored.
 #: ``X-listed`` forms ("Shanghai-listed shares") are listing statements of their own (see :func:`_listed_words`).
 EXCHANGE_WORDS: tuple[tuple[str, str], ...] = (
-    (r"(?:Shanghai(?:'s|’s)?\s+)?STAR\s+(?:Market|[Bb]oard)|Shanghai-listed|(?:上海证券交易所|上交所)科创板|科创板|上交所|沪市", "Shanghai Stock Exchange"),
+    (r"(?:Shanghai(?:'s|’s)?\s+)?STAR\s+(?:Market|[Bb]oard)|Shanghai-listed|Shanghai(?=\s+(?:IPO|listing|initial public offering)\b)|(?:上海证券交易所|上交所)科创板|科创板|上交所|沪市", "Shanghai Stock Exchange"),
     (r"ChiNext|Shenzhen-listed|(?:深圳证券交易所|深交所)创业板|创业板|深交所", "Shenzhen Stock Exchange"),
-    (r"Hong\s+Kong(?:'s|’s)?\s+(?:[Ss]tock\s+)?[Ee]xchange|Hong\s+Kong-listed|香港联合交易所|联交所|港交所(?:主板)?|香港交易所", "Hong Kong Exchanges and Clearing"),
+    (r"Hong\s+Kong(?:'s|’s)?\s+(?:[Ss]tock\s+)?[Ee]xchange|Hong\s+Kong-listed|Hong\s+Kong(?=\s+(?:IPO|listing|initial public offering|debut)\b)|香港联合交易所|联交所|港交所(?:主板)?|香港交易所", "Hong Kong Exchanges and Clearing"),
     (r"Nasdaq-listed", "Nasdaq Stock Market"),
     (r"NYSE-listed|New\s+York-listed", "New York Stock Exchange"),
 )
@@ -444,7 +448,7 @@ def find_mentions(kg: "KnowledgeGraph", text: str) -> list[Mention]:
     for rx, eid in gz.exchange_words:  # "STAR Market", "港交所": boards and short names of exchanges
         found += [(w.start(), w.end(), eid, w.group(0), "exchange-word") for w in rx.finditer(text)]
     # longest match wins; among equals, the first
-    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0]), x[4] != "exchange-word"))  # "Hong Kong IPO": the exchange, not the city
     names: list[tuple[int, int, str, str, str]] = []
     for f in found:
         if names and f[0] < names[-1][1]:
@@ -579,7 +583,7 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("zh-founded-by-former", "zh", "AFFILIATED_WITH", r"{A}" + _ZGAP % 10 + r"由" + _ZGAP % 6 + r"(?:前|原){B}(?:的)?" + _ZGAP % 6 + _ZWORKERS + _ZGAP % 10 + r"(?:创立|创办|创建|成立|联合创立)", 80, **ALUMNI),
     _p("zh-former-founded", "zh", "AFFILIATED_WITH", r"(?:前|原){B}(?:的)?" + _ZGAP % 6 + _ZWORKERS + _ZGAP % 10 + r"(?:创立|创办|创建|联合创立)(?:了|的)?{A}", 80, **ALUMNI),
     # headquartered in (LOCATED_IN role=headquarters)
-    _p("headquartered-in", "en", "LOCATED_IN", r"{A}" + _GAP % 40 + r"\b(?:is\s+|was\s+|are\s+)?(?:headquartered|based)\s+in\s+{B}", 80, **HQ),
+    _p("headquartered-in", "en", "LOCATED_IN", r"{A}" + _GAP % 60 + r"\b(?:is\s+|was\s+|are\s+)?(?:headquartered|based)\s+in\s+(?:[\w'’-]+\s+(?:District|County|New Area|Zone|Park),\s+)?{B}", 80, **HQ),
     _p("headquarters-in", "en", "LOCATED_IN", r"{A}(?:'s|’s|')\s+(?:headquarters|head office|HQ)\s+(?:is\s+|are\s+)?(?:located\s+)?in\s+{B}", 80, **HQ),
     _p("b-based-a", "en", "LOCATED_IN", r"{B}-based\s+(?:[\w'’()-]+\s+){0,4}?{A}", 70, **HQ),  # words only: never across a comma
     _p("moved-headquarters", "en", "LOCATED_IN", r"{A}" + _GAP % 40 + r"\b(?:moved|relocated|moves|relocates)\s+its\s+(?:headquarters|head office|HQ)\s+to\s+{B}", 80, **HQ),
@@ -587,6 +591,14 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("zh-hq-of", "zh", "LOCATED_IN", r"总部(?:位于|设在|设于){B}的{A}", 80, **HQ),
     # --- across clauses: appositives, lists, founders, rounds (the subject may come from the focus of the text)
     _p("home-to", "en", "LOCATED_IN", r"{B}\s+(?:is|was|has been)\s+(?:also\s+)?(?:the\s+)?home\s+to\s+(?:⟦\d+⟧(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?[\w-]+,?\s+)?{A}", 65, **HQ),
+    _p("took-part-in-round", "en", "INVESTS_IN", r"{A}" + _GAP % 80 + r"\b(?:took part in|takes part in|participated in|joined|co-led|led)\s+{B}(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:round|financing|funding|raise)\b", 75),
+    _p("an-investor-in", "en", "INVESTS_IN", r"(?P<A>⟦\d+⟧)\s*(?:,|–|—|-)\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:investor|backer|shareholder)s?\s+in {B}", 75),
+    _p("participation-from", "en", "INVESTS_IN", r"\b(?:participation|investment|backing)\s+from\b(?:\s+(?:[\w-]+\s+){0,3}?such as\b)?{A*}", 60, focus="object"),
+    _p("investors-including", "en", "INVESTS_IN", r"\binvestors\b,?\s+(?:including|such as|among them)\b{A*}", 65, focus="object"),
+    _p("fronted-founded-by", "en", "FOUNDED_BY", r"^\W*(?:Founded|Co-founded|Established|Set up|Started)\b(?:[^⟦]|⟦\d+⟧){0,20}?\bby\b(?P<B>(?:[^⟦]|⟦\d+⟧){0,120}?)\s*(?:,|–|—)\s*{A}(?=\s+[a-z])", 75, object_types=("person",)),
+    _p("largest-ipo", "en", "LISTED_ON", r"{A}" + _GAP % 120 + r"\b(?:becoming|became|was|is|marking)\s+(?:the\s+)?{B}(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:IPO|listing|debut)\b", 70),
+    _p("in-its-ipo", "en", "LISTED_ON", r"{A}" + _GAP % 80 + r"\b(?:its|a|the)\s+{B}\s+(?:IPO|listing|initial public offering|debut)\b", 70),
+    _p("zh-ipo-at", "zh", "LISTED_ON", r"{A}" + _ZGAP % 6 + r"(?:在|于|登陆)\s*{B}" + _ZGAP % 4 + r"(?:的)?\s*(?:IPO|上市|挂牌|首次公开发行)", 75),
     _p("possessive-city-headquarters", "en", "LOCATED_IN", r"{A}(?:'s|’s)\s+{B}\s+(?:headquarters|head office|HQ)\b", 70, **HQ),
     _p("its-product", "en", "DEVELOPS", r"{A}" + _GAP % 60 + r"\b(?:its|their)\s+(?:own\s+|new\s+|latest\s+|flagship\s+)?{B}", 60),
     _p("orders-from", "en", "SUPPLIES", r"{B}" + _GAP % 60 + r"\b(?:placing|placed|places|place|put|puts)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?orders?\s+(?:for|with|from|at)\s+{A}", 70),
@@ -629,10 +641,11 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("zh-founder-worked-at", "zh", "AFFILIATED_WITH", r"(?:联合)?创始人" + _XGAP % 40 + r"(?:均|都)?曾(?:于|在){B}(?:工作|任职|就职)", 75, focus="subject", **ALUMNI),
 )
 
-_APPOSITIVE = re.compile(r",\s*(?:which|who|that|headquartered|based|founded|an?|the|one of)\b[^,]{0,100},", re.I)
+_APPOSITIVE = re.compile(r",\s*(?:which|who|that|headquartered|based|founded|an?|the|one of|billed as|known as|dubbed|called|described as|often referred to as|seen as)\b[^,]{0,100},"
+                         r"|\s+[–—]\s+(?:which|who|an?|the|one of)\b[^–—]{0,120}[–—]", re.I)
 #: "⟦X⟧, one of China's challengers to ⟦Y⟧, has ...": a clause describing the mention just before it
-_NAME_APPOSITIVE = re.compile(r"(?<=⟧),\s*(?:an?|one of|which|who|that)\b[^,]{0,100},", re.I)
-_GROUP = r"(?P<%s>⟦\d+⟧(?:(?:\s*,\s*|\s*,?\s+and\s+|\s*[、和与及]\s*)⟦\d+⟧)*)"
+_NAME_APPOSITIVE = re.compile(r"(?<=⟧),\s*(?:an?|one of|which|who|that|billed as|known as|dubbed)\b[^,]{0,100},|(?<=⟧)\s+[–—]\s+(?:an?|the|one of|which|who)\b[^–—]{0,120}[–—]", re.I)
+_GROUP = r"(?P<%s>⟦\d+⟧(?:(?:\s*,\s*|\s*,?\s+(?:and|as well as)\s+|\s*[、和与及]\s*)⟦\d+⟧)*)"
 _COMPILED: list[tuple[Pattern, re.Pattern[str], bool]] = []
 
 
@@ -1124,6 +1137,8 @@ def extract_candidates(kg: "KnowledgeGraph", text: str, *, first_line: int = 1, 
         if mentions_seen is not None:
             for m in named:
                 mentions_seen[m.entity_id] = mentions_seen.get(m.entity_id, 0) + 1
+        if not focus:  # nothing named yet: the first company of the text is what it is about
+            focus = next((m.entity_id for m in named if kg.entity(m.entity_id).type in _FOCUS_TYPES), "")
         mentions = _coreference(kg, sentence, named, focus)
         found = _ticker_conflicts(kg, sentence, mentions, line) if named else []
         found += _ticker_listings(kg, sentence, mentions, line) + _listed_words(kg, sentence, mentions, line)
