@@ -553,7 +553,7 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("stake-in", "en", "INVESTS_IN", r"{A}" + _GAP % 20 + r"\b(?:took|takes|acquired|acquires|bought|buys|holds|has taken)\s+(?:a|an)\b" + _GAP % 30 + r"\bstake in {B}", 80),
     _p("raised-from", "en", "INVESTS_IN", r"{B}" + _GAP % 60 + r"\b(?:raised|raises|secured|closed|completed)\b" + _GAP % 80 + r"\b(?:from|led by|backed by|with participation from|including) {A}", 70),
     _p("backed-by", "en", "INVESTS_IN", r"{B}" + _GAP % 30 + r"\b(?:backed|funded|financed|bankrolled) by {A}", 70),
-    _p("a-backed-b", "en", "INVESTS_IN", r"{A}-backed {B}", 70),
+    _p("a-backed-b", "en", "INVESTS_IN", r"{A}(?:\s+Holdings|\s+Group)?-backed\s+(?:[\w-]+\s+){0,5}?{B}", 70),
     _p("zh-invests", "zh", "INVESTS_IN", r"{A}" + _ZGAP % 10 + r"(?:投资(?![人方者机])|入股|领投|参投|跟投|注资|增资)(?:了)?{B}", 80),
     _p("zh-received-from", "zh", "INVESTS_IN", r"{B}" + _ZGAP % 20 + r"(?:获得?|完成|宣布完成)" + _ZGAP % 12 + r"{A}" + _ZGAP % 6 + r"(?:的)?(?:投资|领投|参投|注资|入股)", 80),
     _p("zh-led-by", "zh", "INVESTS_IN", r"{B}" + _ZGAP % 24 + r"由{A}" + _ZGAP % 4 + r"(?:领投|投资|参投|注资)", 80),
@@ -592,8 +592,11 @@ PATTERNS: tuple[Pattern, ...] = (
     # --- across clauses: appositives, lists, founders, rounds (the subject may come from the focus of the text)
     _p("home-to", "en", "LOCATED_IN", r"{B}\s+(?:is|was|has been)\s+(?:also\s+)?(?:the\s+)?home\s+to\s+(?:⟦\d+⟧(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?[\w-]+,?\s+)?{A}", 65, **HQ),
     _p("took-part-in-round", "en", "INVESTS_IN", r"{A}" + _GAP % 80 + r"\b(?:took part in|takes part in|participated in|joined|co-led|led)\s+{B}(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:round|financing|funding|raise)\b", 75),
-    _p("an-investor-in", "en", "INVESTS_IN", r"(?P<A>⟦\d+⟧)\s*(?:,|–|—|-)\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:investor|backer|shareholder)s?\s+in {B}", 75),
+    _p("an-investor-in", "en", "INVESTS_IN", r"(?P<A>⟦\d+⟧)\s*(?:,|–|—|-)\s*(?:already\s+|also\s+|long\s+)?(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:investor|backer|shareholder)s?\s+in {B}", 75),
     _p("participation-from", "en", "INVESTS_IN", r"\b(?:participation|investment|backing)\s+from\b(?:\s+(?:[\w-]+\s+){0,3}?such as\b)?{A*}", 60, focus="object"),
+    _p("investors-then-including", "en", "INVESTS_IN", r"\b(?:cornerstone|anchor|strategic|new|existing)\s+investors\b[^.⟦]{0,80}?\bincluding\b{A*}", 65, focus="object"),
+    _p("fronted-founded-by-former", "en", "AFFILIATED_WITH", r"^\W*(?:Founded|Co-founded|Established|Set up|Started)\s+(?:in\s+\d{4}\s+)?by\s+(?:[\w-]+\s+){0,3}?(?:former|ex-)\s+"
+       + _WORKERS + r"\s+(?:of|at|from)\s+(?:[\w-]+\s+){0,4}?{B}" + _GAP % 40 + r",\s*{A}", 75, **ALUMNI),
     _p("investors-including", "en", "INVESTS_IN", r"\binvestors\b,?\s+(?:including|such as|among them)\b{A*}", 65, focus="object"),
     _p("fronted-founded-by", "en", "FOUNDED_BY", r"^\W*(?:Founded|Co-founded|Established|Set up|Started)\b(?:[^⟦]|⟦\d+⟧){0,20}?\bby\b(?P<B>(?:[^⟦]|⟦\d+⟧){0,120}?)\s*(?:,|–|—)\s*{A}(?=\s+[a-z])", 75, object_types=("person",)),
     _p("largest-ipo", "en", "LISTED_ON", r"{A}" + _GAP % 120 + r"\b(?:becoming|became|was|is|marking)\s+(?:the\s+)?{B}(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:IPO|listing|debut)\b", 70),
@@ -944,6 +947,9 @@ _INVEST_CUE = re.compile(r"\b(?:raise[sd]?|raising|secured|closed|completed|fund
 _LISTING_CUE = re.compile(r"\b(?:listed|listing|debut\w*|IPO|went public|began trading|first day of trading)\b|上市|挂牌|登陆", re.I)
 
 
+_MODIFIER = re.compile(r"(?:-backed|-based|-owned|-funded|-led|-listed)\b|\s+(?:Holdings|Group)-backed\b")
+
+
 def _is_org(kg: "KnowledgeGraph", eid: str) -> bool:
     return kg.entity(eid).type in _ORG_TYPES
 
@@ -992,6 +998,8 @@ def _next_focus(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention]
     for m in mentions:
         if m.start > limit:
             break
+        if _MODIFIER.match(sentence, m.end):  # "Tencent-backed Enflame": a modifier, not the subject
+            continue
         if kg.entity(m.entity_id).type in _FOCUS_TYPES:
             return m.entity_id
     return focus
