@@ -795,6 +795,8 @@ def _pairs(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention], lin
                 continue
             if pat.relation == "LOCATED_IN" and types[s] == "place":
                 continue
+            if pat.relation == "LISTED_ON" and _PLANNED.search(hit.group("all")):
+                continue  # "filed for a STAR Market IPO", "plans to list in Hong Kong": not (yet) listed
             how = [mentions[k].method for k in (x, y) if k >= 0] + (["focus"] if -1 in (x, y) else [])
             score = pat.score - min(20.0, gap / 10) - (5.0 if any("normalized" in h for h in how) else 0.0) \
                 - (5.0 if any(h in ("coreference", "focus") for h in how) else 0.0)
@@ -947,6 +949,8 @@ _INVEST_CUE = re.compile(r"\b(?:raise[sd]?|raising|secured|closed|completed|fund
 _LISTING_CUE = re.compile(r"\b(?:listed|listing|debut\w*|IPO|went public|began trading|first day of trading)\b|上市|挂牌|登陆", re.I)
 
 
+_PLANNED = re.compile(r"\b(?:filed|files|filing|plans?|planned|planning|aims?|aiming|seeks?|seeking|considering|preparing|prepares|intends?|intention|"
+                      r"applied|applies|application|tutoring|pending)\b|拟|计划|筹备|申请|辅导|冲刺", re.I)
 _MODIFIER = re.compile(r"(?:-backed|-based|-owned|-funded|-led|-listed)\b|\s+(?:Holdings|Group)-backed\b")
 
 

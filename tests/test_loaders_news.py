@@ -203,6 +203,12 @@ def test_anaphors_without_a_focus_give_nothing_and_funds_are_never_the_company(k
     assert got == set(), "a fund is not 'the company'"
 
 
+def test_a_planned_or_filed_listing_is_not_a_listing(kg):
+    assert extract_candidates(kg, "Moore Threads filed for a STAR Market IPO on Monday.") == []
+    assert extract_candidates(kg, "摩尔线程计划在科创板上市。") == []
+    assert triples(extract_candidates(kg, "Moore Threads debuted on the STAR Market on Friday.")) == {("moore-threads", "LISTED_ON", "sse", ())}
+
+
 def test_types_must_fit_the_ontology_and_unrelated_sentences_give_nothing(kg):
     assert triples(extract_candidates(kg, "Beijing invested in Shanghai.")) == set(), "places do not invest"
     assert triples(extract_candidates(kg, "SMIC and Huawei both reported results.")) == set()
@@ -465,5 +471,5 @@ def test_news_evaluation_floors():
     kg = KnowledgeGraph.from_dataset()
     dev, hold = ev.summary(ev.evaluate("dev", kg)), ev.summary(ev.evaluate("holdout", kg))
     assert dev["mention_recall"] >= 0.93 and dev["relation_recall"] >= 0.93 and dev["relation_precision"] >= 0.95, dev
-    assert hold["mention_recall"] >= 0.89 and hold["relation_recall"] >= 0.65 and hold["relation_precision"] >= 0.95, hold
+    assert hold["mention_recall"] >= 0.90 and hold["relation_recall"] >= 0.74 and hold["relation_precision"] >= 0.95, hold
     assert dev["false_claims_flagged"] == 1.0, "every false claim whose subject is in the graph is flagged as a conflict"
