@@ -1137,6 +1137,7 @@ def extract_candidates(kg: "KnowledgeGraph", text: str, *, first_line: int = 1, 
     best: dict[tuple, Candidate] = {}
     year = int(date[:4]) if date[:4].isdigit() else 0
     focus = next((m.entity_id for m in find_mentions(kg, title) if kg.entity(m.entity_id).type in _FOCUS_TYPES), "") if title else ""
+    focus_sentence = title if focus else ""  # where the focus was named: shown with rows that rest on it
     memory: tuple[str, dict[str, str], int] = ("", {}, 0)  # (company, round facts, sentences left)
     for line, sentence in split_sentences(text, first_line=first_line):
         why = _not_prose(sentence)
@@ -1151,6 +1152,7 @@ def extract_candidates(kg: "KnowledgeGraph", text: str, *, first_line: int = 1, 
                 mentions_seen[m.entity_id] = mentions_seen.get(m.entity_id, 0) + 1
         if not focus:  # nothing named yet: the first company of the text is what it is about
             focus = next((m.entity_id for m in named if kg.entity(m.entity_id).type in _FOCUS_TYPES), "")
+            focus_sentence = sentence if focus else ""
         mentions = _coreference(kg, sentence, named, focus)
         found = _ticker_conflicts(kg, sentence, mentions, line) if named else []
         found += _ticker_listings(kg, sentence, mentions, line) + _listed_words(kg, sentence, mentions, line)
@@ -1165,6 +1167,11 @@ def extract_candidates(kg: "KnowledgeGraph", text: str, *, first_line: int = 1, 
         else:
             _with_round(found, facts)
         memory = (subject, facts, 2) if raised and facts.get("amount") else (memory[0], memory[1], memory[2] - 1)
+        for c in found:  # a row that rests on the focus shows the sentence that named it too
+            if focus_sentence and focus_sentence != sentence and ("coreference" in c.resolution or "focus of the text" in c.resolution):
+                c.sentence = f"{focus_sentence} […] {sentence}"
+        if subject != focus:
+            focus_sentence = sentence
         focus = subject
         for c in found:
             if c.kind == "candidate":

@@ -174,6 +174,12 @@ def test_founders_in_english_and_chinese(shipped, text, expected):
     assert {(c.subject, c.relation, c.object) for c in extract_candidates(shipped, text)} == expected
 
 
+def test_a_row_resting_on_an_earlier_sentence_shows_both_sentences(kg):
+    (c,) = extract_candidates(kg, "Zhipu AI opened an office. The Beijing-based company is hiring.")
+    assert c.sentence == "Zhipu AI opened an office. […] The Beijing-based company is hiring."
+    assert "'company'->zhipu-ai by coreference" in c.resolution
+
+
 def test_round_amount_and_year_carry_to_the_sentence_that_names_the_lead(kg):
     (c,) = [c for c in extract_candidates(kg, "Moonshot AI raised $1 billion in 2024. The deal was led by Alibaba.", date="2025-03-01")
             if c.relation == "INVESTS_IN"]
