@@ -1139,6 +1139,7 @@ def extract_candidates(kg: "KnowledgeGraph", text: str, *, first_line: int = 1, 
     focus = next((m.entity_id for m in find_mentions(kg, title) if kg.entity(m.entity_id).type in _FOCUS_TYPES), "") if title else ""
     focus_sentence = title if focus else ""  # where the focus was named: shown with rows that rest on it
     memory: tuple[str, dict[str, str], int] = ("", {}, 0)  # (company, round facts, sentences left)
+    round_sentence = ""
     for line, sentence in split_sentences(text, first_line=first_line):
         why = _not_prose(sentence)
         if why:
@@ -1162,14 +1163,20 @@ def extract_candidates(kg: "KnowledgeGraph", text: str, *, first_line: int = 1, 
         facts = _round_facts(sentence, year)
         raised = facts and re.search(r"\b(?:raised|raises|secured|closed|completed|received)\b|融资|获得", sentence)
         subject = _next_focus(kg, sentence, mentions, focus)
-        if memory[2] > 0 and not facts.get("amount") and any(c.relation == "INVESTS_IN" and c.object == memory[0] for c in found):
+        carried = memory[2] > 0 and not facts.get("amount") and any(c.relation == "INVESTS_IN" and c.object == memory[0] for c in found)
+        if carried:
             _with_round(found, {**memory[1], **facts})
         else:
             _with_round(found, facts)
-        memory = (subject, facts, 2) if raised and facts.get("amount") else (memory[0], memory[1], memory[2] - 1)
-        for c in found:  # a row that rests on the focus shows the sentence that named it too
-            if focus_sentence and focus_sentence != sentence and ("coreference" in c.resolution or "focus of the text" in c.resolution):
-                c.sentence = f"{focus_sentence} […] {sentence}"
+        for c in found:  # a row that rests on an earlier sentence (the round's figures, the focus) shows it too
+            earlier = round_sentence if carried and c.relation == "INVESTS_IN" and c.object == memory[0] else \
+                focus_sentence if ("coreference" in c.resolution or "focus of the text" in c.resolution) else ""
+            if earlier and earlier != sentence:
+                c.sentence = f"{earlier} […] {sentence}"
+        if raised and facts.get("amount"):
+            memory, round_sentence = (subject, facts, 2), sentence
+        else:
+            memory = (memory[0], memory[1], memory[2] - 1)
         if subject != focus:
             focus_sentence = sentence
         focus = subject
