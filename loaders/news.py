@@ -638,6 +638,8 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("founded-by", "en", "FOUNDED_BY", r"{A}" + _GAP % 60 + r"\b(?:was\s+|were\s+)?(?:founded|co-founded|established|started|set up|created)\b" + _GAP % 40 + r"\bby\b{B*}", 75, object_types=("person",)),
     _p("founder-focus", "en", "FOUNDED_BY", r"(?:^|[.;:]\s*|\band\s+)(?:co-?founder|founder)s?(?:\s+and\s+(?:CEO|chief executive|chairman))?,?\s+{B}", 65, focus="subject", object_types=("person",)),
     _p("founded-by-former-exec", "en", "AFFILIATED_WITH", r"{A}" + _GAP % 50 + r"\b(?:founded|co-founded|started|set up|established|created)\b" + _GAP % 20 + r"\bby\s+(?:a\s+)?(?:former|ex-)\s?{B}\s+" + _WORKERS, 80, **ALUMNI),
+    _p("founded-by-person-former", "en", "AFFILIATED_WITH", r"{A}" + _GAP % 60 + r"\b(?:founded|co-founded|started|set up|established|created)\b" + _GAP % 20
+       + r"\bby\s+⟦\d+⟧,?\s+(?:a|an|the)?\s*(?:former|ex-)\s?{B}\s+" + _WORKERS, 80, **ALUMNI),
     _p("zh-founder-focus", "zh", "FOUNDED_BY", r"(?:联合)?创始人" + _ZTITLES + r"\s*{B}", 70, focus="subject", object_types=("person",)),
     _p("zh-founder-of", "zh", "FOUNDED_BY", r"{A}(?:的)?(?:联合)?创始人" + _ZTITLES + r"\s*{B}", 80, object_types=("person",)),
     _p("zh-founder-former", "zh", "AFFILIATED_WITH", r"(?:联合)?创始人" + _XGAP % 30 + r"(?:是|为|均为|都是)?(?:原|前)\s*{B}", 70, focus="subject", **ALUMNI),
@@ -772,7 +774,8 @@ def _pairs(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention], lin
         if hit.string is not text:
             return False
         used = {int(x) for x in re.findall(r"⟦(\d+)⟧", hit.group("all"))}
-        return any(used & ids and hit.end("all") > z for a, z, ids in inside)
+        # the hit starts inside the clause (at a mention there) and reads on past it: "⟦Y⟧, has received funding from"
+        return any(used & ids and a <= hit.start("all") < z < hit.end("all") for a, z, ids in inside)
     hits = [(pat, h) for pat, h in hits if not across_appositive(h)]
     for pat, hit in hits:
         rel = kg.ontology.relation_types[pat.relation]

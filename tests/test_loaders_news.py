@@ -477,5 +477,5 @@ def test_news_evaluation_floors():
     kg = KnowledgeGraph.from_dataset()
     dev, hold = ev.summary(ev.evaluate("dev", kg)), ev.summary(ev.evaluate("holdout", kg))
     assert dev["mention_recall"] >= 0.93 and dev["relation_recall"] >= 0.93 and dev["relation_precision"] >= 0.95, dev
-    assert hold["mention_recall"] >= 0.90 and hold["relation_recall"] >= 0.74 and hold["relation_precision"] >= 0.95, hold
+    assert hold["mention_recall"] >= 0.90 and hold["relation_recall"] >= 0.75 and hold["relation_precision"] >= 0.95, hold
     assert dev["false_claims_flagged"] == 1.0, "every false claim whose subject is in the graph is flagged as a conflict"
