@@ -250,8 +250,9 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
         return result
 
     rel_path, src_path = root / RELATIONSHIPS_FILE, root / SOURCES_FILE
-    edits = corroboration_edits(root, corroborate)
-    existing_rel = edits.pop(rel_path, None) if rel_path in edits else (rel_path.read_bytes() if rel_path.is_file() else None)
+    edits = {p.resolve(): b for p, b in corroboration_edits(root, corroborate).items()}
+    # a corroborated fact may sit in relationships/news.csv itself: append the new rows to the edited bytes
+    existing_rel = edits.pop(rel_path.resolve(), None) if rel_path.resolve() in edits else (rel_path.read_bytes() if rel_path.is_file() else None)
     rel_bytes = _csv_bytes(RELATIONSHIP_COLUMNS, new_rows, existing_rel) if new_rows or existing_rel is None else existing_rel
     src_bytes = _csv_bytes(SOURCE_COLUMNS, list(new_sources.values()), src_path.read_bytes() if src_path.is_file() else None) \
         if new_sources or not src_path.is_file() else src_path.read_bytes()
@@ -265,7 +266,7 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
         (copy / RELATIONSHIPS_FILE).write_bytes(rel_bytes)
         (copy / SOURCES_FILE).write_bytes(src_bytes)
         for path, data_ in edits.items():
-            (copy / path.resolve().relative_to(root.resolve())).write_bytes(data_)
+            (copy / path.relative_to(root.resolve())).write_bytes(data_)
         after = read_dataset(copy, today=today)
         old = {str(p) for p in before.errors}
         errors = [Problem(_real(p.file, copy, root), p.line, p.field, p.message, p.fix, p.severity) for p in after.errors]

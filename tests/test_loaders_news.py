@@ -338,6 +338,26 @@ def test_accepting_a_known_row_cites_the_article_on_the_curated_fact(tmp_path):
         "accepting again cites the article once"
 
 
+def test_corroborating_a_fact_accepted_earlier_from_news_keeps_the_rows_appended_with_it(tmp_path):
+    data = news_data_dir(tmp_path)
+    out = tmp_path / "out"
+    assert run_cli("load", "news", str(NEWS / "en_article.txt"), "--data", str(data), "--out", str(out)).returncode == 0
+    first = _decide(out / "review.csv", lambda r: "accept" if (r["subject"], r["relation"]) == ("smic", "SUPPLIES") else "")
+    assert len(accept_review(first, data, today=TODAY).appended) == 1
+    # a second article: the SMIC fact (now in relationships/news.csv) is known, another row is new; both in one accept
+    second = tmp_path / "second.txt"
+    second.write_text("URL: https://news.example.org/b\nDate: 2025-12-20\n\nSMIC supplies wafers to Moore Threads. "
+                      "Big Fund II invested in Moore Threads.\n", encoding="utf-8")
+    out2 = tmp_path / "out2"
+    assert run_cli("load", "news", str(second), "--data", str(data), "--out", str(out2)).returncode == 0
+    review = _decide(out2 / "review.csv", lambda r: "accept" if r["relation"] in ("SUPPLIES", "INVESTS_IN") else "")
+    res = accept_review(review, data, today=TODAY)
+    assert len(res.corroborated) == 1 and [a["relation"] for a in res.appended] == ["INVESTS_IN"]
+    rows = read_csv(data / "relationships" / "news.csv")
+    assert [r["relation"] for r in rows] == ["SUPPLIES", "INVESTS_IN"], "the appended row and the corroborated row are both kept"
+    assert len(rows[0]["sources"].split("|")) == 2 and read_dataset(data, today=TODAY).errors == []
+
+
 def test_accept_refuses_conflicts_without_force_and_writes_nothing(tmp_path):
     data = news_data_dir(tmp_path)
     out = tmp_path / "out"
