@@ -77,8 +77,11 @@ def feature_schema(config: StateConfig | None = None, relations: list[str] | Non
     for k, kind in cfg.kinds.items():
         cols.append(FeatureColumn(f"state_stake_{k}", F, "fraction", 0, 1, f"look-through stake of state actors of kind {k} ({kind.label})"))
     cols += [
-        FeatureColumn("ultimate_controller", S, "id", None, None, "holder with more than 50% effective stake at the top of the chain (empty if none)"),
-        FeatureColumn("ultimate_controller_stake", F, "fraction", 0, 1, "that holder's effective stake (0 when none)"),
+        FeatureColumn("ultimate_controller", S, "id", None, None, "top of the chain of majority holders (each holds more than 50% of the next, alone or with "
+                      "what it controls); empty when there is none"),
+        FeatureColumn("ultimate_controller_chain", S, "", None, None, "that chain from the top down, ids separated by > (empty when there is no controller)"),
+        FeatureColumn("ultimate_controller_stake", F, "fraction", 0, 1, "the ultimate controller's effective (look-through) stake (0 when none)"),
+        FeatureColumn("control_status", S, "", None, None, "controlled, no majority holder, tie (two holders at 50%) or cycle (the majority chain runs into a cycle)"),
         FeatureColumn("ultimate_controller_is_state", B, "", None, None, "whether the ultimate controller is a state actor"),
         FeatureColumn("pagerank", F, "probability", 0, 1, "PageRank over facts weighted by relation weight (sums to 1 over all entities)"),
         FeatureColumn("state_ppr", F, "probability", 0, 1, "personalised PageRank restarting at state actors (by weight), over facts in both directions"),
@@ -98,9 +101,11 @@ def feature_schema(config: StateConfig | None = None, relations: list[str] | Non
         FeatureColumn("export_lists", S, "", None, None, "ids of those lists, separated by |"),
         FeatureColumn("listed_suppliers", I, "companies", 0, None, "direct suppliers that are on a list"),
         FeatureColumn("listed_customers", I, "companies", 0, None, "direct customers that are on a list"),
-        FeatureColumn("affiliate_rule_covered", B, "", None, None, "owned 50% or more (effective) by an entity on an affiliates-rule list (US Entity List)"),
-        FeatureColumn("affiliate_rule_owner", S, "id", None, None, "that listed owner (empty if none)"),
-        FeatureColumn("affiliate_rule_stake", F, "fraction", 0, 1, "its effective stake (0 when none)"),
+        FeatureColumn("affiliate_rule_in_force", B, "", None, None, "whether the affiliates rule (data/rules.toml) was in force on the table's date"),
+        FeatureColumn("affiliate_rule_covered", B, "", None, None, "covered by the affiliates rule on the date: listed parties own 50% or more, directly or indirectly, "
+                      "individually or in the aggregate (false while the rule is not in force)"),
+        FeatureColumn("affiliate_rule_owners", S, "", None, None, "the listed or covered direct holders that make up the aggregate, largest first, separated by | (empty if not covered)"),
+        FeatureColumn("affiliate_rule_stake", F, "fraction", 0, 1, "aggregate direct stake of listed parties and of entities the rule's cascade covers (computed whether or not the rule is in force)"),
     ]
     return cols
 
@@ -110,7 +115,7 @@ def features_arrays(ga: GraphArrays, *, betweenness_samples: int | None = None, 
     """Every numeric feature for every node of ``ga`` (no names or tickers), timing each group into ``timings``."""
     from cnaikg.queries.centrality import betweenness_arrays, degrees_by_relation, pagerank_csr, supply_chain
     from cnaikg.queries.exposure import exposure_arrays
-    from cnaikg.queries.ownership import state_lookthrough, ultimate_controllers
+    from cnaikg.queries.ownership import CONTROL_STATUS, control, state_lookthrough
     from cnaikg.queries.proximity import proximity_all
 
     t = timings if timings is not None else {}
@@ -138,11 +143,12 @@ def features_arrays(ga: GraphArrays, *, betweenness_samples: int | None = None, 
         for i, k in enumerate(ga.kind_names):
             out[f"state_stake_{k}"] = state_lookthrough(ga, kind=k) if i in present else np.zeros(ga.n)
 
-    def control() -> None:
-        ctrl, share = ultimate_controllers(ga)
-        out["ultimate_controller"] = ctrl
-        out["ultimate_controller_stake"] = share
-        out["ultimate_controller_is_state"] = np.where(ctrl >= 0, ga.is_state[np.maximum(ctrl, 0)], False)
+    def control_() -> None:
+        ctl = control(ga)
+        out["ultimate_controller"] = ctl.top
+        out["ultimate_controller_stake"] = ctl.stake
+        out["ultimate_controller_is_state"] = np.where(ctl.top >= 0, ga.is_state[np.maximum(ctl.top, 0)], False)
+        out["control_status"] = np.asarray(CONTROL_STATUS, dtype=object)[ctl.status]
 
     def pr() -> None:
         out["pagerank"] = pagerank_csr(ga.adjacency(), alpha=float(p["pagerank_alpha"]), tol=float(p["pagerank_tolerance"]))
@@ -161,7 +167,7 @@ def features_arrays(ga: GraphArrays, *, betweenness_samples: int | None = None, 
 
     timed("policy proximity, components and by kind", prox)
     timed("look-through state stakes", stakes)
-    timed("ultimate controllers", control)
+    timed("ultimate controllers", control_)
     timed("pagerank", pr)
     timed("personalised pagerank", ppr)
     timed("degrees", degrees)
@@ -204,8 +210,13 @@ def features(kg: Any, *, as_of: Any = None, config: StateConfig | None = None, v
             data[col.name] = [ga.kind_names[int(ga.state_kind[r])] if ga.state_kind[r] >= 0 else "" for r in rows]
         elif col.name == "export_lists":
             data[col.name] = ["|".join(sorted(lists.get(int(r), ()))) for r in rows]
-        elif col.name in ("ultimate_controller", "affiliate_rule_owner"):
+        elif col.name == "ultimate_controller":
             data[col.name] = [ga.ids[int(o)] if o >= 0 else "" for o in arr[col.name][rows]]
+        elif col.name == "ultimate_controller_chain":
+            from cnaikg.queries.ownership import control
+
+            ctl = control(ga)
+            data[col.name] = [" > ".join(ga.ids[i] for i in ctl.chain(int(r))) if ctl.top[r] >= 0 else "" for r in rows]
         else:
             data[col.name] = arr[col.name][rows]
     df = pd.DataFrame(data, index=pd.Index(ids[rows], name="id"))

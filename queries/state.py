@@ -46,7 +46,6 @@ _DEFAULT_PARAMETERS: dict[str, Any] = {
     "ownership_max_depth": 50,
     "ownership_prune": 1e-2,
     "supply_sketches": 32,
-    "affiliate_rule_lists": ["us-entity-list"],
     "supply_max_depth": 0,
 }
 

@@ -44,14 +44,17 @@ def test_features_refuses_bad_dates_and_formats_in_one_line(scores_dir, tmp_path
     assert bad.returncode == 2 and ".parquet or .csv" in bad.stderr
 
 
-def test_explain_prints_components_paths_and_exposure_with_sources(scores_dir):
+def test_explain_prints_components_terms_and_exposure_with_sources(scores_dir):
     out = run_cli("explain", "Chip C", "--data", str(scores_dir), "--top", "5", check=True).stdout
     assert out.startswith("Chip C (chip-c): policy proximity 0.")
     assert "lookthrough_state_equity" in out
     assert "fund-a -[OWNS 2018-01..]-> holdco-b (source: Example Filings 2018-06-01 https://example.org/2018/fund-a)" in out
     assert "listed supplier listed-x: listed-x -[SUPPLIES 2018..]-> chip-c" in out
     js = json.loads(run_cli("explain", "chip-c", "--data", str(scores_dir), "--format", "json", check=True).stdout)
-    assert js[0]["kind"] == "score" and {r["kind"] for r in js} >= {"component", "path", "exposure"}
+    assert js[0]["kind"] == "score" and {r["kind"] for r in js} >= {"component", "term", "exposure", "control"}
+    # every term is counted: the components' contributions add up to the score, the terms to each component's value
+    comps = [r for r in js if r["kind"] == "component"]
+    assert sum(r["value"] for r in comps) == pytest.approx(js[0]["value"], abs=1e-5)
     none = run_cli("explain", "loner-e", "--data", str(scores_dir), check=True).stdout
     assert "no path to any state actor" in none
     missing = run_cli("explain", "Chip Q", "--data", str(scores_dir))

@@ -110,7 +110,7 @@ def test_the_shipped_dataset_scores_state_backed_companies_above_zero(kg):
     assert pp.between(0, 1).all()
 
 
-def test_explanations_name_the_components_and_paths_with_their_facts(skg):
+def test_explanations_name_the_components_and_their_counted_terms(skg):
     from cnaikg.queries.explain import explain, explanation_lines
 
     ex = explain(skg, "labco-d")
@@ -120,7 +120,9 @@ def test_explanations_name_the_components_and_paths_with_their_facts(skg):
     assert part["value"] == pytest.approx(0.49) and part["contribution"] == pytest.approx(0.49 * 0.10)
     # PARTNERS_WITH is symmetric: the hop is shown without an arrow head
     assert part["details"] == [
-        "china-mobile -[PARTNERS_WITH 2019-01..]- labco-d (source: Example News 2019-06-01 https://example.org/2019/chip-c)"]
+        "china-mobile -[PARTNERS_WITH 2019-01..]- labco-d (source: Example News 2019-06-01 https://example.org/2019/chip-c); "
+        "tie strength 0.70 (weight of china-mobile) x 0.70 (PARTNERS_WITH) = 0.490"]
+    assert part["terms"][0][0] == pytest.approx(0.49)
     prog = next(c for c in ex.components if c["component"] == "state_programmes")
     assert prog["details"][0].startswith("labco-d -[MEMBER_OF 2019-01..]-> prog-p (source: Example News 2019-06-01")
     # today the strongest path is fund-a's 2023 investment: weight 1.0 x decay 0.3 x INVESTS_IN 0.9
@@ -134,6 +136,8 @@ def test_explanations_name_the_components_and_paths_with_their_facts(skg):
     lines = explanation_lines(ex)
     assert lines[0].startswith(ex.components[0]["component"])
     assert any(line.startswith("state_partnerships 0.49 (+0.049): china-mobile -[PARTNERS_WITH") for line in lines)
+    # every line is a counted term: no path line that the score does not count
+    assert not any(line.startswith("path ") for line in lines)
     assert explanation_lines(explain(skg, "loner-e")) == ["no path to any state actor"]
 
 
@@ -164,11 +168,14 @@ def test_every_component_explains_itself_with_its_fact(skg):
 
     chip = {c["component"]: c for c in explain(skg, "chip-c", top=5).components}
     assert chip["state_lab_university_ties"]["details"] == [
-        "chip-c -[AFFILIATED_WITH 2019-01..]-> tsinghua (source: Example News 2019-06-01 https://example.org/2019/chip-c)"]
+        "chip-c -[AFFILIATED_WITH 2019-01..]-> tsinghua (source: Example News 2019-06-01 https://example.org/2019/chip-c); "
+        "tie strength 0.60 (weight of tsinghua) x 0.60 (AFFILIATED_WITH) = 0.360"]
     assert chip["soe_customers_suppliers"]["details"] == [
-        "chip-c -[SUPPLIES 2019-01..]-> china-mobile (source: Example News 2019-06-01 https://example.org/2019/chip-c)"]
+        "chip-c -[SUPPLIES 2019-01..]-> china-mobile (source: Example News 2019-06-01 https://example.org/2019/chip-c); "
+        "tie strength 0.70 (weight of china-mobile) x 0.60 (SUPPLIES) = 0.420"]
     hold = {c["component"]: c for c in explain(skg, "holdco-b").components}
     assert hold["direct_state_equity"]["details"] == [
-        "fund-a holds 50.0%: fund-a -[OWNS 2018-01..]-> holdco-b (source: Example Filings 2018-06-01 https://example.org/2018/fund-a)"]
-    # the cycle adds to fund-a's direct 50%: the look-through detail shows the effective 52.1% and its best chain
-    assert hold["lookthrough_state_equity"]["details"][0].startswith("fund-a holds 52.1%: fund-a -[OWNS 2018-01..]-> holdco-b")
+        "fund-a holds 50.0% x weight 1.00: fund-a -[OWNS 2018-01..]-> holdco-b (source: Example Filings 2018-06-01 https://example.org/2018/fund-a)"]
+    # the cycle adds to fund-a's direct 50%: the look-through term is the effective 52.1%, with its strongest chain named as such
+    assert hold["lookthrough_state_equity"]["details"][0].startswith(
+        "fund-a holds 52.1% effectively x weight 1.00 (strongest chain 50.0%; other chains or cross-holdings add the rest): fund-a -[OWNS 2018-01..]-> holdco-b")

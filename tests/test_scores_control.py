@@ -1,0 +1,86 @@
+"""Ultimate controllers on hand-built graphs: the top of the majority chain, no majority, ties, cycles, groups."""
+
+from __future__ import annotations
+
+import pytest
+
+from scores_fixtures import src
+
+
+def held(holdings, types=None):
+    """A graph of companies from [(holder, held, percent)]; ``types`` gives other entity types by id."""
+    from cnaikg.graph import Entity, Fact, KnowledgeGraph
+
+    s = src("2020-01-01", "control")
+    types = types or {}
+    ids = sorted({x for h in holdings for x in h[:2]})
+    ents = [Entity(i, types.get(i, ("company", ""))[0], i.upper(), category=types.get(i, ("company", ""))[1]) for i in ids]
+    facts = [Fact.create(h, "OWNS", c, since="2020-01-01", properties={"stake_pct": p}, sources=(s,)) for h, c, p in holdings]
+    return KnowledgeGraph(ents, facts)
+
+
+def table(kg):
+    from cnaikg.queries.features import features
+
+    return features(kg)[["ultimate_controller", "ultimate_controller_chain", "ultimate_controller_stake", "control_status"]]
+
+
+def why(kg, entity):
+    from cnaikg.queries.arrays import graph_arrays
+    from cnaikg.queries.ownership import control_explanation
+
+    ga = graph_arrays(kg)
+    return control_explanation(ga, ga.index[entity])
+
+
+def test_the_top_of_the_majority_chain_not_one_level_below():
+    # A holds a majority of B, B of C and of D: C's and D's controller is A, not B
+    kg = held([("a", "b", 60), ("b", "c", 70), ("b", "d", 80)])
+    t = table(kg)
+    assert t.loc["c", "ultimate_controller"] == "a" and t.loc["d", "ultimate_controller"] == "a"
+    assert t.loc["c", "ultimate_controller_chain"] == "a > b > c"
+    assert t.loc["c", "ultimate_controller_stake"] == pytest.approx(0.42)  # its economic interest: 60% x 70%
+    assert t.loc["a", "control_status"] == "no majority holder" and t.loc["a", "ultimate_controller"] == ""
+    lines = why(kg, "c")
+    assert lines[0] == "control of c: ultimate controller a, top of the chain a > b > c; its effective stake in c is 42.0%"
+    assert lines[1].startswith("  a holds 60.0% of b: a -[OWNS 2020-01-01..]-> b")
+    assert lines[2].startswith("  b holds 70.0% of c: b -[OWNS 2020-01-01..]-> c")
+
+
+def test_no_majority_holder_is_said():
+    kg = held([("a", "c", 45), ("b", "c", 40)])
+    assert table(kg).loc["c", "control_status"] == "no majority holder"
+    assert why(kg, "c") == ["control of c: no majority holder (nobody holds more than 50%, alone or with what it controls); largest holder a with 45.0%"]
+
+
+def test_a_fifty_fifty_tie_has_no_controller():
+    kg = held([("a", "c", 50), ("b", "c", 50)])
+    t = table(kg)
+    assert t.loc["c", "control_status"] == "tie" and t.loc["c", "ultimate_controller"] == ""
+    assert why(kg, "c") == ["control of c: no majority holder: a tie at 50.0% between a and b"]
+
+
+def test_a_full_cross_holding_makes_nobody_ultimate_controller_at_100_percent():
+    # x and y hold 100% of each other; y holds 60% of z: the majority chain of z runs into the cycle
+    kg = held([("x", "y", 100), ("y", "x", 100), ("y", "z", 60)])
+    t = table(kg)
+    assert (t.ultimate_controller == "").all() and (t.ultimate_controller_stake == 0).all()
+    assert set(t.control_status) == {"cycle"}
+    assert why(kg, "z")[0].startswith("control of z: no ultimate controller: its chain of majority holders runs into a cycle (")
+
+
+def test_a_controller_with_its_subsidiaries_together():
+    # p holds 100% of s1 and s2; s1 and s2 hold 30% each of t: p controls t with what it controls
+    kg = held([("p", "s1", 100), ("p", "s2", 100), ("s1", "t", 30), ("s2", "t", 30), ("q", "t", 40)])
+    t = table(kg)
+    assert t.loc["t", "ultimate_controller"] == "p" and t.loc["t", "ultimate_controller_chain"] == "p > t"
+    assert t.loc["t", "ultimate_controller_stake"] == pytest.approx(0.6)
+    assert why(kg, "t")[1] == "  p controls t with what it controls: s1 30.0% + s2 30.0% = 60.0%"
+
+
+def test_a_state_controller_is_flagged():
+    from cnaikg.queries.features import features
+
+    kg = held([("fund", "b", 60), ("b", "c", 70)], types={"fund": ("state_fund", "central")})
+    df = features(kg)
+    assert df.loc["c", "ultimate_controller"] == "fund" and bool(df.loc["c", "ultimate_controller_is_state"])
