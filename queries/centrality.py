@@ -294,7 +294,8 @@ def betweenness_arrays(ga: Any, *, samples: int | None = None, seed: int | None 
     p = ga.config.parameters
     A = ga.adjacency(weighted=False)
     if samples is None and ga.n <= int(p["exact_max_nodes"]):
-        return betweenness_csr(A)
+        # small graphs: every source in one batch (an n x n block is cheap; per-batch overhead dominates otherwise)
+        return betweenness_csr(A, batch=max(16, ga.n) if ga.n <= 2048 else 16)
     k = min(ga.n, samples or int(p["betweenness_samples"]))
     rng = np.random.default_rng(int(p["betweenness_seed"]) if seed is None else seed)
     return betweenness_csr(A, sources=np.sort(rng.choice(ga.n, size=k, replace=False)))

@@ -23,7 +23,8 @@ from cnaikg.errors import DataError, Problem
 from cnaikg.queries.arrays import GraphArrays, graph_arrays
 from cnaikg.queries.state import StateConfig, load_state_actors
 
-__all__ = ["FeatureColumn", "feature_schema", "features_arrays", "features", "validate_features", "write_features", "build_features", "schema_markdown"]
+__all__ = ["FeatureColumn", "feature_schema", "features_arrays", "features", "features_panel", "panel_dates", "features_metadata", "dataset_hash",
+           "validate_features", "write_features", "read_features_metadata", "build_features", "schema_markdown", "FEATURES_SCHEMA_VERSION"]
 
 
 @dataclass(frozen=True)
@@ -219,9 +220,9 @@ def features(kg: Any, *, as_of: Any = None, config: StateConfig | None = None, v
             data[col.name] = [" > ".join(ga.ids[i] for i in ctl.chain(int(r))) if ctl.top[r] >= 0 else "" for r in rows]
         else:
             data[col.name] = arr[col.name][rows]
-    df = pd.DataFrame(data, index=pd.Index(ids[rows], name="id"))
-    for col in schema:
-        df[col.name] = df[col.name].astype({"float": "float64", "int": "int64", "bool": "bool", "str": "object"}[col.dtype])
+    dtypes = {"float": np.float64, "int": np.int64, "bool": np.bool_, "str": object}
+    typed = {col.name: np.asarray(data[col.name], dtype=dtypes[col.dtype]) for col in schema}  # one conversion per column, one frame
+    df = pd.DataFrame(typed, index=pd.Index(ids[rows], name="id"), copy=False)
     if validate:
         validate_features(df, schema)
     return df
@@ -246,11 +247,16 @@ def validate_features(df: Any, schema: list[FeatureColumn] | None = None) -> Non
     schema = schema if schema is not None else feature_schema()
     problems: list[Problem] = []
     where = "features"
+    panel = "as_of" in df.columns  # a panel: one row per (as_of, id)
+    if panel and "id" in df.columns:
+        df = df.set_index("id")
     if df.index.name != "id":
         problems.append(Problem(where, 0, "id", f"index is named {df.index.name!r}", "index the table by entity id (name 'id')"))
-    if not df.index.is_unique:
+    if panel and df.reset_index().duplicated(["as_of", "id"]).any():
+        problems.append(Problem(where, 0, "id", "duplicate (as_of, id) rows", "one row per company and date"))
+    elif not panel and not df.index.is_unique:
         problems.append(Problem(where, 0, "id", "duplicate ids", "one row per company"))
-    declared = {c.name for c in schema}
+    declared = {c.name for c in schema} | ({"as_of"} if panel else set())
     for extra in sorted(set(df.columns) - declared):
         problems.append(Problem(where, 0, extra, "column not in the schema", "declare it in cnaikg.queries.features.feature_schema"))
     for c in schema:
@@ -279,28 +285,163 @@ def validate_features(df: Any, schema: list[FeatureColumn] | None = None) -> Non
         raise DataError(problems)
 
 
-def write_features(df: Any, path: str | Path) -> Path:
-    """Write the table as .parquet or .csv (atomically; CSV cells starting with = + - @ neutralised).
+def write_features(df: Any, path: str | Path, metadata: dict[str, Any] | None = None) -> Path:
+    """Write the table (or panel) as .parquet or .csv, atomically, with its metadata; CSV cells starting with = + - @ neutralised.
+
+    ``metadata`` (see ``features_metadata``) goes into the Parquet file's
+    key-value metadata under ``cnaikg``, and for CSV into a sidecar
+    ``<file>.csv.json``; table and sidecar are written together or not at all.
 
     >>> import pandas as pd, tempfile, os
     >>> p = write_features(pd.DataFrame({"x": ["=1"]}, index=pd.Index(["a"], name="id")), os.path.join(tempfile.mkdtemp(), "f.csv"))
     >>> p.read_text()
     "id,x\\na,'=1\\n"
     """
+    import json
+
     from cnaikg.io import atomic_path, write_csv_atomic
 
     path = Path(path)
+    with_index = df.index.name is not None
     if path.suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(df, preserve_index=with_index)
+        if metadata is not None:
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"cnaikg": json.dumps(metadata, sort_keys=True).encode("utf-8")})
         with atomic_path(path, ".parquet") as tmp:
-            df.to_parquet(tmp, engine="pyarrow", index=True)
+            pq.write_table(table, tmp)
         return path
     if path.suffix == ".csv":
-        header = [df.index.name or "id", *df.columns]
-        rows = ([idx, *(_csv_cell(v) for v in row)] for idx, row in zip(df.index, df.itertuples(index=False, name=None)))
-        return write_csv_atomic(path, header, rows)
+        header = ([df.index.name] if with_index else []) + list(df.columns)
+        rows = ([*([idx] if with_index else []), *(_csv_cell(v) for v in row)] for idx, row in zip(df.index, df.itertuples(index=False, name=None)))
+        if metadata is None:
+            return write_csv_atomic(path, header, rows)
+        side = path.with_name(path.name + ".json")
+        with atomic_path(side, ".json") as tmp_meta:
+            tmp_meta.write_text(json.dumps(metadata, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            write_csv_atomic(path, header, rows)
+        return path
     from cnaikg.errors import KGError
 
     raise KGError(f"cannot write features to {path.name!r}: use a .parquet or .csv file name")
+
+
+def read_features_metadata(path: str | Path) -> dict[str, Any]:
+    """The metadata written with a features file: Parquet key-value metadata, or the CSV's sidecar JSON.
+
+    >>> import pandas as pd, tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "f.parquet")
+    >>> _ = write_features(pd.DataFrame({"x": [1.0]}, index=pd.Index(["a"], name="id")), p, {"schema_version": "2"})
+    >>> read_features_metadata(p)
+    {'schema_version': '2'}
+    """
+    import json
+
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        raw = (pq.read_schema(path).metadata or {}).get(b"cnaikg")
+        return json.loads(raw) if raw else {}
+    side = path.with_name(path.name + ".json")
+    return json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
+
+
+#: Version of the features table layout; bumped whenever a column is added, removed or changes meaning.
+FEATURES_SCHEMA_VERSION = "2"
+
+
+def dataset_hash(kg: Any, config: StateConfig | None = None) -> str:
+    """SHA-256 of the graph's content (entities, facts, sources, as exported) plus the state-actors and rules files.
+
+    >>> from cnaikg.graph import build_graph
+    >>> len(dataset_hash(build_graph()))
+    64
+    """
+    import hashlib
+    import json
+
+    from cnaikg.paths import data_dir
+
+    h = hashlib.sha256(json.dumps(kg.to_node_link(), sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    cfg = config or load_state_actors()
+    for extra in (Path(cfg.path) if cfg.path else data_dir() / "state_actors.toml", data_dir() / "rules.toml"):
+        if extra.exists():
+            h.update(extra.read_bytes())
+    return h.hexdigest()
+
+
+def features_metadata(kg: Any, dates: list[str | None], *, config: StateConfig | None = None) -> dict[str, Any]:
+    """What a features file says about itself: dates, the data's date, dataset hash, versions, rules applied.
+
+    >>> from cnaikg.graph import build_graph
+    >>> m = features_metadata(build_graph(), ["2025-10-15"])
+    >>> m["schema_version"], m["rules"]["affiliates"]["2025-10-15"]
+    ('2', 'in_force')
+    """
+    from cnaikg import __version__
+    from cnaikg.queries.rules import load_rules
+
+    data_day = kg.data_date().isoformat()
+    rules = load_rules()
+    return {
+        "as_of": [d or data_day for d in dates],
+        "data_date": data_day,
+        "dataset_sha256": dataset_hash(kg, config),
+        "cnaikg_version": __version__,
+        "schema_version": FEATURES_SCHEMA_VERSION,
+        "rules": {rid: {(d or data_day): r.on(d or data_day).status for d in dates} for rid, r in rules.items()},
+    }
+
+
+def panel_dates(start: str, end: str, every: str) -> list[str]:
+    """The last day of every month, quarter or year from ``start`` to ``end`` (both included when they are period ends).
+
+    >>> panel_dates("2024-01-01", "2024-12-31", "quarter")
+    ['2024-03-31', '2024-06-30', '2024-09-30', '2024-12-31']
+    >>> panel_dates("2020-06-30", "2022-06-30", "year")
+    ['2020-12-31', '2021-12-31']
+    """
+    import pandas as pd
+
+    from cnaikg.errors import KGError
+
+    freq = {"month": "ME", "quarter": "QE", "year": "YE"}.get(every)
+    if freq is None:
+        raise KGError(f"--every {every!r}: use month, quarter or year")
+    days = pd.date_range(start, end, freq=freq)
+    if not len(days):
+        raise KGError(f"no {every} end between {start} and {end}; widen the range")
+    return [d.strftime("%Y-%m-%d") for d in days]
+
+
+def features_panel(kg: Any, dates: list[str], *, config: StateConfig | None = None, validate: bool = True,
+                   on_date: Callable[[str], None] | None = None) -> "Any":
+    """One long table for backtests: the features table at each date, stacked, with ``as_of`` and ``id`` first.
+
+    Row for row it equals ``features(kg, as_of=D)`` for every D; each date
+    sees only facts valid and published by then.
+
+    >>> from cnaikg.graph import build_graph
+    >>> p = features_panel(build_graph(), ["2023-12-31", "2024-12-31"])
+    >>> list(p.columns[:3]), sorted(set(p.as_of))
+    (['as_of', 'id', 'name'], ['2023-12-31', '2024-12-31'])
+    """
+    import pandas as pd
+
+    frames = []
+    for d in dates:
+        if on_date:
+            on_date(d)
+        df = features(kg, as_of=d, config=config, validate=False).reset_index()
+        df.insert(0, "as_of", d)
+        frames.append(df)
+    panel = pd.concat(frames, ignore_index=True)
+    if validate:
+        validate_features(panel, feature_schema(config or load_state_actors(), sorted(kg.ontology.relation_types)))
+    return panel
 
 
 def _csv_cell(v: Any) -> Any:
@@ -332,7 +473,8 @@ def build_features(kg: Any, out: Path, ctx: Any) -> list[Path]:
     for cid, r in top.iterrows():
         why = explanations[cid][0] if explanations[cid] else ""
         lines.append(f"  {r.policy_proximity:.3f}  {cid:<28} {why[:90]}")
-    return [write_features(df, out / "features.parquet"), write_features(df, out / "features.csv")]
+    meta = features_metadata(kg, [None])
+    return [write_features(df, out / "features.parquet", meta), write_features(df, out / "features.csv", meta)]
 
 
 def schema_markdown(config: StateConfig | None = None) -> str:
