@@ -92,8 +92,9 @@ def test_changes_lists_the_movers_and_the_facts_that_moved_them(scores_dir):
     out = run_cli("changes", "--data", str(scores_dir), "--from", "2022-06-30", "--to", "2024-06-30", check=True).stdout
     first = out.splitlines()[0]
     assert first.startswith("labco-d (LabCo D): policy_proximity 0.")
-    assert "+ fund-a -[INVESTS_IN 2023-01..]-> labco-d" in out
-    assert "+ labco-d -[AFFILIATED_WITH 2019-01..]-> tsinghua" in out
+    assert "+ became true 2023-01: fund-a -[INVESTS_IN 2023-01..]-> labco-d" in out
+    # true since 2019, first published on 2024-03-01: known in the window, not a new tie
+    assert "+ became known 2024-03-01 (true since 2019-01): labco-d -[AFFILIATED_WITH 2019-01..]-> tsinghua" in out
     bad = run_cli("changes", "--data", str(scores_dir), "--from", "2024-01-01", "--to", "2023-01-01")
     assert bad.returncode == 2 and "swap them" in bad.stderr
 
