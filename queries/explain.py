@@ -141,7 +141,7 @@ def component_terms(ga: GraphArrays, node: int, name: str, selected: np.ndarray 
     >>> from cnaikg.queries.proximity import proximity_arrays
     >>> _, comps = proximity_arrays(ga)
     >>> node = ga.index["smic"]
-    >>> abs(sum(v for v, _ in component_terms(ga, node, "direct_state_equity")) - comps["direct_state_equity"][node]) < 1e-9
+    >>> bool(abs(sum(v for v, _ in component_terms(ga, node, "direct_state_equity")) - comps["direct_state_equity"][node]) < 1e-9)
     True
     """
     from cnaikg.queries.proximity import COMPONENTS

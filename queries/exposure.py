@@ -157,7 +157,7 @@ def affiliates_coverage(ga: GraphArrays, *, rule: Rule | None = None) -> Affilia
     >>> import numpy as np, scipy.sparse as sp
     >>> from cnaikg.queries.arrays import GraphArrays
     >>> from cnaikg.queries.state import load_state_actors
-    >>> ga = GraphArrays(["a", "b", "c", "el"], np.zeros(4, dtype=np.int16), ["company"], np.array([0, 1, 0, 1]),
+    >>> ga = GraphArrays(["a", "b", "c", "us-entity-list"], np.zeros(4, dtype=np.int16), ["company"], np.array([0, 1, 0, 1]),
     ...                  np.array([2, 2, 3, 3]), np.array([1, 1, 0, 0], dtype=np.int16), ["ON_LIST", "OWNS"],
     ...                  np.array([0.30, 0.25, np.nan, np.nan]), np.full(4, -1, dtype=np.int16), np.zeros(4), [],
     ...                  load_state_actors())

@@ -65,7 +65,7 @@ def feature_schema(config: StateConfig | None = None, relations: list[str] | Non
         FeatureColumn("name", S, "", None, None, "English name of the company"),
         FeatureColumn("tickers", S, "", None, None, "its tickers, separated by | (empty when unlisted)"),
         FeatureColumn("state_actor_kind", S, "", None, None, "the company's own kind when it is itself a state actor (an SOE, a state bank), else empty"),
-        FeatureColumn("policy_proximity", F, "score", 0, 1, "weighted mean of the components below (formula in the README); 0 = no path to any state actor"),
+        FeatureColumn("policy_proximity", F, "score", 0, 1, "weighted mean of the components below (formula in docs/scores.md); 0 = no path to any state actor"),
     ]
     for c in COMPONENTS:
         cols.append(FeatureColumn(c.name, F, "score", 0, 1, f"component: {c.description} (weight {cfg.proximity_weights[c.name]:g})"))
@@ -497,10 +497,10 @@ def schema_markdown(config: StateConfig | None = None) -> str:
     return "\n".join(lines)
 
 
-def readme_tables(config: StateConfig | None = None) -> str:
-    """The README's two generated tables: the proximity components with their weights, then the features columns.
+def scores_tables(config: StateConfig | None = None) -> str:
+    """The two generated tables of docs/scores.md: the proximity components with their weights, then the features columns.
 
-    >>> readme_tables().splitlines()[0]
+    >>> scores_tables().splitlines()[0]
     '| component | weight | what it measures |'
     """
     from cnaikg.queries.proximity import component_table
@@ -511,5 +511,34 @@ def readme_tables(config: StateConfig | None = None) -> str:
     return "\n".join(lines) + "\n\n" + schema_markdown(config)
 
 
-if __name__ == "__main__":  # python -m cnaikg.queries.features prints the README tables
-    print(readme_tables())
+readme_tables = scores_tables  # the old name
+
+BEGIN = "<!-- BEGIN generated: scores tables (python -m cnaikg.queries.features) -->"
+END = "<!-- END generated: scores tables -->"
+
+
+def scores_doc_path() -> Path:
+    """docs/scores.md of the source tree."""
+    return Path(__file__).resolve().parents[1] / "docs" / "scores.md"
+
+
+def render_scores_doc(text: str, config: StateConfig | None = None) -> str:
+    """``text`` (docs/scores.md) with the block between the markers replaced by the current tables.
+
+    >>> render_scores_doc(f"a\\n{BEGIN}\\nold\\n{END}\\nb").splitlines()[2]
+    '| component | weight | what it measures |'
+    """
+    import re
+
+    if BEGIN not in text or END not in text:
+        raise ValueError(f"no generated block: add the lines {BEGIN!r} and {END!r} where the tables go")
+    block = f"{BEGIN}\n{scores_tables(config)}\n{END}"
+    return re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+
+
+if __name__ == "__main__":  # python -m cnaikg.queries.features rewrites the tables of docs/scores.md
+    import sys
+
+    doc = scores_doc_path()
+    doc.write_text(render_scores_doc(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"updated {doc}", file=sys.stderr)

@@ -133,7 +133,7 @@ def direct_state_equity(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
 
 
 def lookthrough_state_equity(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
-    """Weighted effective stake of the state actors through chains of holdings (cycles included), capped at 1."""
+    """Weighted effective stake of the state actors through chains of non-state holders (cycles included), capped at 1."""
     W = ga.holdings()
     from cnaikg.queries.ownership import _propagate
 
@@ -146,16 +146,14 @@ def state_lab_university_ties(ga: GraphArrays, selected: np.ndarray) -> np.ndarr
     return _noisy_or(ga, sel, ga.rel_weight() > 0)
 
 
-def state_partnerships(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
-    """Noisy-or of PARTNERS_WITH facts with state actors other than universities, labs and programmes."""
+def state_commercial_ties(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
+    """Noisy-or of partnerships (PARTNERS_WITH) and supply ties (SUPPLIES, either way) with state funds, ministries and SOEs.
+
+    Universities, labs and programmes are left to their own components, so no
+    tie is counted twice.
+    """
     sel = selected & ~np.isin(ga.state_kind, [_kind(ga, "university_or_lab"), _kind(ga, "programme")])
-    return _noisy_or(ga, sel, ga.rel_mask("PARTNERS_WITH"))
-
-
-def soe_customers_suppliers(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
-    """Noisy-or of SUPPLIES facts (either direction) with state-owned enterprises and other state actors."""
-    sel = selected & (ga.state_kind != _kind(ga, "programme"))
-    return _noisy_or(ga, sel, ga.rel_mask("SUPPLIES"))
+    return _noisy_or(ga, sel, ga.rel_mask("PARTNERS_WITH", "SUPPLIES"))
 
 
 def state_programmes(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
@@ -166,7 +164,7 @@ def state_programmes(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
 
 def state_diffusion(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
     """Noisy-or diffusion from state actors over weighted facts (both directions), ``diffusion_hops`` rounds of
-    p(v) = max(w_v, 1 - prod over facts u-v of (1 - decay * w_relation * p(u))), from p = state weights."""
+    p(v) = max(w_v, 1 - prod over neighbours u of (1 - min(1, decay * sum of the u-v facts' weights) * p(u))), from p = state weights."""
     return state_diffusion_arrays(ga, selected)
 
 
@@ -237,10 +235,8 @@ def _kind_selection(name: str) -> Callable[[GraphArrays, np.ndarray], np.ndarray
         k = ga.state_kind
         if name == "state_lab_university_ties":
             return selected & (k == _kind(ga, "university_or_lab"))
-        if name == "state_partnerships":
+        if name == "state_commercial_ties":
             return selected & ~np.isin(k, [_kind(ga, "university_or_lab"), _kind(ga, "programme")])
-        if name == "soe_customers_suppliers":
-            return selected & (k != _kind(ga, "programme"))
         return selected & (k == _kind(ga, "programme"))
     return sel
 
@@ -299,10 +295,8 @@ COMPONENTS: tuple[Component, ...] = (
               ("OWNS", "INVESTS_IN", "SUBSIDIARY_OF"), lookthrough_state_equity_terms),
     Component("state_lab_university_ties", state_lab_university_ties, "noisy-or of ties (any weighted relation) to state universities and labs", (),
               _tie_terms("state_lab_university_ties", ())),
-    Component("state_partnerships", state_partnerships, "noisy-or of partnerships with state funds, ministries, SOEs", ("PARTNERS_WITH",),
-              _tie_terms("state_partnerships", ("PARTNERS_WITH",))),
-    Component("soe_customers_suppliers", soe_customers_suppliers, "noisy-or of supply ties (either way) with SOEs and other state actors", ("SUPPLIES",),
-              _tie_terms("soe_customers_suppliers", ("SUPPLIES",))),
+    Component("state_commercial_ties", state_commercial_ties, "noisy-or of partnerships and supply ties (either way) with state funds, ministries and SOEs",
+              ("PARTNERS_WITH", "SUPPLIES"), _tie_terms("state_commercial_ties", ("PARTNERS_WITH", "SUPPLIES"))),
     Component("state_programmes", state_programmes, "noisy-or of memberships of state programmes", ("MEMBER_OF",),
               _tie_terms("state_programmes", ("MEMBER_OF",))),
     Component("state_diffusion", state_diffusion, "noisy-or diffusion from state actors over every weighted fact, damped by 0.3 per hop, over at most 4 hops", (),

@@ -26,8 +26,7 @@ PROXIMITY_COMPONENT_NAMES = (
     "direct_state_equity",
     "lookthrough_state_equity",
     "state_lab_university_ties",
-    "state_partnerships",
-    "soe_customers_suppliers",
+    "state_commercial_ties",
     "state_programmes",
     "state_diffusion",
 )
