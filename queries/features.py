@@ -221,7 +221,7 @@ def features(kg: Any, *, as_of: Any = None, config: StateConfig | None = None, v
         else:
             data[col.name] = arr[col.name][rows]
     dtypes = {"float": np.float64, "int": np.int64, "bool": np.bool_, "str": object}
-    typed = {col.name: np.asarray(data[col.name], dtype=dtypes[col.dtype]) for col in schema}  # one conversion per column, one frame
+    typed: dict[str, np.ndarray] = {col.name: np.asarray(data[col.name], dtype=dtypes[col.dtype]) for col in schema}  # one conversion per column, one frame
     df = pd.DataFrame(typed, index=pd.Index(ids[rows], name="id"), copy=False)
     if validate:
         validate_features(df, schema)
