@@ -85,3 +85,12 @@ def test_sums_use_the_investors_own_amounts_only(kg):
     assert sums.loc[("big-fund-ii", "CNY"), "amount"] == pytest.approx(sum(
         float(f.properties["amount"]) for f in kg.facts("INVESTS_IN") if f.subject == "big-fund-ii" and f.properties.get("currency") == "CNY"
         and "amount" in f.properties))
+
+
+def test_zhipus_2019_tsinghua_tie_is_known_in_the_window_not_new(kg):
+    from cnaikg.queries.changes import fact_changes
+
+    fc = fact_changes(kg, start="2022-01-01", end="2025-06-30")
+    tie = fc[(fc.subject == "zhipu-ai") & (fc.relation == "AFFILIATED_WITH") & (fc.object == "tsinghua")]
+    assert list(tie.change) == ["became known"] and list(tie.since) == ["2019"]
+    assert (fc[fc.change == "became known"].since.fillna("") <= "2022-01-01").all()
