@@ -84,3 +84,62 @@ def test_a_state_controller_is_flagged():
     kg = held([("fund", "b", 60), ("b", "c", 70)], types={"fund": ("state_fund", "central")})
     df = features(kg)
     assert df.loc["c", "ultimate_controller"] == "fund" and bool(df.loc["c", "ultimate_controller_is_state"])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def reference_controllers(stakes):
+    """An independent, plain-Python reading of the definition: direct majorities, then holders grouped under their top."""
+    nodes = {x for k in stakes for x in k}
+
+    def direct(c):
+        up = {h: p for (h, cc), p in stakes.items() if cc == c and p > 50}
+        return sorted(up, key=lambda h: (-up[h], h))[0] if up else None
+
+    def walk(c, parent):
+        seen, u = {c}, c
+        while parent.get(u) is not None:
+            u = parent[u]
+            if u in seen:
+                return "cycle"
+            seen.add(u)
+        return u if u != c else None
+
+    parent = {c: direct(c) for c in nodes}
+    tops = {c: walk(c, parent) for c in nodes}
+    grouped = dict(parent)
+    for c in nodes:
+        if parent[c] is not None:
+            continue
+        sums = {}
+        for (h, cc), p in stakes.items():
+            if cc != c:
+                continue
+            g = tops[h] if tops[h] not in (None, "cycle") else (h if parent[h] is None else None)
+            if g is not None and g != c:
+                sums[g] = sums.get(g, 0) + p
+        big = {g: v for g, v in sums.items() if v > 50}
+        if big:
+            grouped[c] = sorted(big, key=lambda g: (-big[g], g))[0]
+    final = {c: walk(c, grouped) for c in nodes}
+    return {c: ("" if t in (None, "cycle") else t) for c, t in final.items()}
+
+
+@settings(max_examples=40, deadline=None)
+@given(holdings=st.lists(st.tuples(st.sampled_from("abcdefgh"), st.sampled_from("abcdefgh"), st.integers(1, 100)), max_size=12))
+def test_controllers_match_an_independent_reading_on_random_ownership(holdings):
+    from cnaikg.queries.arrays import graph_arrays
+    from cnaikg.queries.ownership import control
+
+    stakes = {}
+    for h, c, p in holdings:
+        if h != c:
+            stakes[(h, c)] = max(stakes.get((h, c), 0), p)
+    if not stakes:
+        return
+    ga = graph_arrays(held([(h, c, p) for (h, c), p in stakes.items()]))
+    ctl = control(ga)
+    got = {ga.ids[i]: (ga.ids[int(t)] if t >= 0 else "") for i, t in enumerate(ctl.top)}
+    assert got == reference_controllers(stakes), stakes

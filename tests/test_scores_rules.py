@@ -139,3 +139,35 @@ def test_the_shipped_data_covers_huaweis_subsidiary_only_while_the_rule_is_in_fo
     during, suspended = exposure(kg, IN_FORCE), exposure(kg, SUSPENDED)
     assert during.loc["hisilicon", "affiliate_rule_covered"] and "huawei" in during.loc["hisilicon", "affiliate_rule_owners"]
     assert not suspended.loc["hisilicon", "affiliate_rule_covered"]
+
+
+def reference_coverage(listed, holdings, threshold=0.5):
+    """An independent, plain-Python reading of the rule: repeat until nothing changes."""
+    stakes = {}
+    for h, c, p in holdings:
+        if h != c:
+            stakes[(h, c)] = max(stakes.get((h, c), 0.0), p / 100.0)
+    covered = set()
+    changed = True
+    while changed:
+        changed = False
+        for c in {c for _, c in stakes} - set(listed) - covered:
+            if sum(v for (h, cc), v in stakes.items() if cc == c and (h in listed or h in covered)) >= threshold - 1e-9:
+                covered.add(c)
+                changed = True
+    return covered
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(holdings=st.lists(st.tuples(st.sampled_from("abcdefg"), st.sampled_from("abcdefg"), st.integers(1, 100)), max_size=14),
+       listed=st.sets(st.sampled_from("abcdefg"), max_size=3))
+def test_coverage_equals_an_independent_fixed_point_on_random_ownership(holdings, listed):
+    holdings = [h for h in holdings if h[0] != h[1]]
+    kg = owned(holdings, listed=tuple(sorted(listed)))
+    ex = exposure(kg)
+    got = {i for i in ex.index if ex.loc[i, "affiliate_rule_covered"]}
+    assert got == reference_coverage(listed, holdings)
