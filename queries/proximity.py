@@ -211,7 +211,7 @@ def lookthrough_state_equity_terms(ga: GraphArrays, selected: np.ndarray, node: 
     holdings: no such chain is listed.
     """
     from cnaikg.queries.explain import describe_fact
-    from cnaikg.queries.ownership import ownership_paths
+    from cnaikg.queries.ownership import ownership_paths, stake_note
 
     W = ga.holdings()
     u = _upstream(ga, node)
@@ -223,6 +223,8 @@ def lookthrough_state_equity_terms(ga: GraphArrays, selected: np.ndarray, node: 
             continue
         paths = ownership_paths(ga, int(s), node, k=1, through=~ga.is_state)
         chain = " ; ".join(describe_fact(ga, None, f) if f is not None else "?" for f in paths[0].facts) if paths else "?"
+        assumed = sorted({stake_note(ga, f) for f in (paths[0].facts if paths else ()) if f is not None} - {""})
+        chain += "".join(assumed)
         best = paths[0].stake if paths else 0.0
         more = f" (strongest chain {best:.1%}; other chains or cross-holdings add the rest)" if eff[s] > best + 1e-9 else ""
         terms.append((v, f"{ga.ids[s]} holds {eff[s]:.1%} effectively x weight {ga.state_weight[s]:.2f}{more}: {chain}"))
