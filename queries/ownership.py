@@ -237,16 +237,21 @@ def control(ga: GraphArrays) -> Control:
         return np.where(rooted & (par >= 0), p, -1), rooted
 
     top, rooted = tops(parent)
-    # together with what it controls: group each holder under its ultimate controller (itself when uncontrolled)
-    owner_group = np.where(top >= 0, top, np.where(parent < 0, np.arange(n), -1))
-    free = (parent[c] < 0) & (owner_group[h] >= 0) & (owner_group[h] != c)
-    if free.any():
+    # together with what it controls: group each holder under its ultimate controller (itself when uncontrolled);
+    # repeated while it finds new controllers (a group control can make another group's total), at most n times
+    for _ in range(n):
+        owner_group = np.where(top >= 0, top, np.where(parent < 0, np.arange(n), -1))
+        free = (parent[c] < 0) & (owner_group[h] >= 0) & (owner_group[h] != c)
+        if not free.any():
+            break
         G = sp.csr_matrix((v[free], (owner_group[h[free]], c[free])), shape=(n, n)).tocoo()
         big = G.data > 0.5 + 1e-12
+        if not big.any():
+            break
         gh, gc, gv = G.row[big], G.col[big], G.data[big]
         order = np.lexsort((gh, -gv, gc))
         gh, gc = gh[order], gc[order]
-        first = np.r_[True, gc[1:] != gc[:-1]] if len(gc) else np.zeros(0, dtype=bool)
+        first = np.r_[True, gc[1:] != gc[:-1]]
         parent[gc[first]] = gh[first]
         group[gc[first]] = True
         top, rooted = tops(parent)

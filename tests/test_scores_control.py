@@ -108,21 +108,26 @@ def reference_controllers(stakes):
         return u if u != c else None
 
     parent = {c: direct(c) for c in nodes}
-    tops = {c: walk(c, parent) for c in nodes}
     grouped = dict(parent)
-    for c in nodes:
-        if parent[c] is not None:
-            continue
-        sums = {}
-        for (h, cc), p in stakes.items():
-            if cc != c:
+    while True:  # group holders under their top, again while new controllers appear
+        tops = {c: walk(c, grouped) for c in nodes}
+        found = {}
+        for c in nodes:
+            if grouped[c] is not None:
                 continue
-            g = tops[h] if tops[h] not in (None, "cycle") else (h if parent[h] is None else None)
-            if g is not None and g != c:
-                sums[g] = sums.get(g, 0) + p
-        big = {g: v for g, v in sums.items() if v > 50}
-        if big:
-            grouped[c] = sorted(big, key=lambda g: (-big[g], g))[0]
+            sums = {}
+            for (h, cc), p in stakes.items():
+                if cc != c:
+                    continue
+                g = tops[h] if tops[h] not in (None, "cycle") else (h if grouped[h] is None else None)
+                if g is not None and g != c:
+                    sums[g] = sums.get(g, 0) + p
+            big = {g: v for g, v in sums.items() if v > 50}
+            if big:
+                found[c] = sorted(big, key=lambda g: (-big[g], g))[0]
+        if not found:
+            break
+        grouped.update(found)
     final = {c: walk(c, grouped) for c in nodes}
     return {c: ("" if t in (None, "cycle") else t) for c, t in final.items()}
 
