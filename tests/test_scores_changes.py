@@ -94,3 +94,12 @@ def test_zhipus_2019_tsinghua_tie_is_known_in_the_window_not_new(kg):
     tie = fc[(fc.subject == "zhipu-ai") & (fc.relation == "AFFILIATED_WITH") & (fc.object == "tsinghua")]
     assert list(tie.change) == ["became known"] and list(tie.since) == ["2019"]
     assert (fc[fc.change == "became known"].since.fillna("") <= "2022-01-01").all()
+
+
+def test_no_shipped_amount_is_a_round_size_by_its_own_note(kg):
+    """A row whose note says the figure is the round's size must carry it as round_amount, never as the investor's amount."""
+    import re
+
+    says_round = re.compile(r"amount is the (size of|round|whole|total)|round size|consortium amount", re.I)
+    wrong = [f.origin for f in kg.facts("INVESTS_IN") if "amount" in f.properties and says_round.search(f.note or "")]
+    assert wrong == []
