@@ -188,20 +188,31 @@ def features(kg: Any, *, as_of: Any = None, config: StateConfig | None = None, v
     >>> bool(df.policy_proximity.between(0, 1).all())
     True
     """
+    ga = graph_arrays(kg, as_of=as_of, config=config)
+    view = kg.as_of(as_of) if as_of is not None else kg.current()
+    return _features_table(ga, lambda i: view.entity(i).name, validate=validate)
+
+
+def _features_table(ga: GraphArrays, name_of: Callable[[str], str], *, validate: bool = True) -> "Any":
+    """The features table of the companies of ``ga`` (names from ``name_of``, tickers from its LISTED_ON facts)."""
     import pandas as pd
 
-    ga = graph_arrays(kg, as_of=as_of, config=config)
     arr = features_arrays(ga)
     mask = ga.type_mask("company")
     rows = np.flatnonzero(mask)
     ids = np.asarray(ga.ids, dtype=object)
-    view = kg.as_of(as_of) if as_of is not None else kg.current()
     lists: dict[int, set[str]] = {}
     for i in np.flatnonzero(ga.rel_mask("ON_LIST")):
         lists.setdefault(int(ga.src[i]), set()).add(ga.ids[int(ga.dst[i])])
+    tickers: dict[int, set[str]] = {}
+    if ga.facts is not None:
+        for i in np.flatnonzero(ga.rel_mask("LISTED_ON")):
+            t = ga.facts[int(i)].properties.get("ticker")
+            if t:
+                tickers.setdefault(int(ga.src[i]), set()).add(str(t))
     data: dict[str, Any] = {
-        "name": [view.entity(ga.ids[r]).name for r in rows],
-        "tickers": ["|".join(sorted(_tickers(view, ga.ids[r]))) for r in rows],
+        "name": [name_of(ga.ids[r]) for r in rows],
+        "tickers": ["|".join(sorted(tickers.get(int(r), ()))) for r in rows],
     }
     schema = feature_schema(ga.config, ga.rel_names)
     for col in schema:
@@ -226,6 +237,54 @@ def features(kg: Any, *, as_of: Any = None, config: StateConfig | None = None, v
     if validate:
         validate_features(df, schema)
     return df
+
+
+class _Timeline:
+    """The graph's arrays once, with every entity's and fact's date bounds, sliced into the arrays of any date.
+
+    A slice equals ``GraphArrays.from_kg(kg.as_of(D))`` (same rule: founded by D, since <= D < until, first
+    published by D, both ends present; same order), without building a view per date.
+    """
+
+    def __init__(self, kg: Any, config: StateConfig | None):
+        from cnaikg.graph.dates import parse_date, to_date
+
+        self.full = GraphArrays.from_kg(kg, config=config or load_state_actors())
+        ents = {e.id: e for e in kg.entities()}
+        self.names = {i: e.name for i, e in ents.items()}
+        lo, hi = -(1 << 40), 1 << 40
+        self.founded = np.array([to_date(ents[i].founded).toordinal() if ents[i].founded else lo for i in self.full.ids], dtype=np.int64)
+        since, last, known = [], [], []
+        for f in self.full.facts or []:
+            since.append(parse_date(f.since).start.toordinal() if f.since else lo)
+            if f.until:
+                u = parse_date(f.until)
+                last.append(u.start.toordinal() - 1 if u.precision == "day" else u.end.toordinal())
+            else:
+                last.append(hi)
+            k = f.known_since
+            known.append(k.toordinal() if k is not None else hi + 1)
+        self.since, self.last, self.known = (np.array(x, dtype=np.int64) for x in (since, last, known))
+
+    def arrays(self, day: Any) -> GraphArrays:
+        """The GraphArrays of the graph as of ``day``."""
+        from cnaikg.graph.dates import to_date
+
+        d = to_date(day)
+        o = d.toordinal()
+        full = self.full
+        keep_e = self.founded <= o
+        keep_f = keep_e[full.src] & keep_e[full.dst] & (self.since <= o) & (o <= self.last) & (self.known <= o)
+        ents = np.flatnonzero(keep_e)
+        remap = np.full(full.n, -1, dtype=np.int64)
+        remap[ents] = np.arange(len(ents))
+        fi = np.flatnonzero(keep_f)
+        return GraphArrays(
+            ids=[full.ids[i] for i in ents], node_type=full.node_type[ents], type_names=full.type_names,
+            src=remap[full.src[fi]], dst=remap[full.dst[fi]], rel=full.rel[fi], rel_names=full.rel_names, stake=full.stake[fi],
+            state_kind=full.state_kind[ents], state_weight=full.state_weight[ents], kind_names=full.kind_names, config=full.config,
+            facts=[full.facts[i] for i in fi] if full.facts is not None else None, symmetric=full.symmetric, as_of=d,
+        )
 
 
 def _tickers(view: Any, entity_id: str) -> list[str]:
@@ -431,11 +490,12 @@ def features_panel(kg: Any, dates: list[str], *, config: StateConfig | None = No
     """
     import pandas as pd
 
+    timeline = _Timeline(kg, config)
     frames = []
     for d in dates:
         if on_date:
             on_date(d)
-        df = features(kg, as_of=d, config=config, validate=False).reset_index()
+        df = _features_table(timeline.arrays(d), timeline.names.__getitem__, validate=False).reset_index()
         df.insert(0, "as_of", d)
         frames.append(df)
     panel = pd.concat(frames, ignore_index=True)
