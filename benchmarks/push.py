@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from cnaikg.graph import build_graph
-    from cnaikg.graph.bolt import LocalServer
-    from cnaikg.graph.neo4j_writer import GraphWriter
+    from cnaikg.graph.store.server import LocalServer
+    from cnaikg.graph.store.writer import GraphWriter
     from cnaikg.loaders.curated import read_dataset
     from cnaikg.graph.kg import KnowledgeGraph
     from cnaikg.queries.cypher_queries import load_queries

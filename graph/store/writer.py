@@ -1,4 +1,4 @@
-"""All the Cypher cnaikg writes or runs: schema, batched UNWIND/MERGE writes, counts, read-only guard.
+"""All the Cypher cnaikg writes or runs: labels, typed rows, batched UNWIND writes, counts, content hash, friendly guard.
 
 One module serves every Bolt server: the bundled local endpoint (ArcadeDB) and a
 user's Neo4j 5 or Aura database are loaded by the same ``GraphWriter``. Labels
@@ -8,22 +8,29 @@ values always travel as parameters.
 Model in the database
 ---------------------
 - every entity is a node ``(:Entity:<TypeLabel> {id, type, name, ...})`` where
-  ``TypeLabel`` is the PascalCase of the ontology's entity type (``state_fund``
-  -> ``StateFund``); ``id`` is the curated slug, unique, the key of every MERGE.
+  ``TypeLabel`` comes from ``node_label`` (the PascalCase of the ontology's
+  entity type, ``state_fund`` -> ``StateFund``, with a part that the ontology's
+  display label writes in capitals kept so: ``etf`` -> ``ETF``); ``id`` is the
+  curated slug, unique, the key of every MERGE.
 - every fact is a relationship of its ontology type (``INVESTS_IN``) with its
   fact id as ``id`` and its provenance as flat properties: ``since``,
-  ``until``, ``valid_from``/``valid_until`` (ISO days, until exclusive),
-  ``confidence``, ``note``, ``known_since``, parallel lists ``source_ids``,
+  ``until`` (Cypher DATE values: the first day of the period the data gives,
+  with ``since_precision``/``until_precision`` = 'year', 'month' or 'day'),
+  ``valid_from``/``valid_until`` (DATE, until exclusive: the first day on which
+  the fact no longer holds, exactly as ``kg.as_of`` reads it), ``known_since``
+  (DATE: publication of its earliest source), ``confidence``, ``note``, parallel lists ``source_ids``,
   ``source_urls``, ``source_publishers``, ``source_dates``, the same sources as a
   JSON string in ``sources_json``, and each declared property under its own name.
+- an entity that data/state_actors.toml makes a Chinese state actor carries its
+  kind in ``state_actor`` ('central_fund', 'ministry', 'soe', ...); others have none.
 - a property whose value is unknown is absent (never an empty string).
 
 Element ids are never used: ArcadeDB changes a node's element id when a label is
 set, so every match is on ``id``.
 
 >>> s = schema_from_ontology()
->>> s.node_label("state_fund"), s.rel_type("INVESTS_IN")
-('StateFund', 'INVESTS_IN')
+>>> s.node_label("state_fund"), s.node_label("etf"), s.rel_type("INVESTS_IN")
+('StateFund', 'ETF', 'INVESTS_IN')
 >>> is_write_query("MATCH (n) WHERE n.name = 'SET' RETURN n")
 False
 >>> write_clause("MATCH (n:Entity {id: $id}) DETACH DELETE n")
@@ -33,6 +40,7 @@ False
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import re
 import time
@@ -62,8 +70,16 @@ __all__ = [
     "QueryResult",
     "store_error",
     "connect",
-    "Neo4jAdminExporter",
+    "check_bolt_uri",
     "entity_properties",
+    "node_label",
+    "labels_table",
+    "content_hash",
+    "graph_content_hash",
+    "database_content_hash",
+    "expected_content",
+    "canonical_value",
+    "shortest_path_with_where",
     "fact_properties",
 ]
 
@@ -71,21 +87,53 @@ BASE_LABEL = "Entity"
 CONSTRAINT_NAME = "cnaikg_entity_id"
 #: relationship properties that carry provenance; a declared property may not reuse these names
 PROVENANCE_KEYS = ("id", "since", "until", "valid_from", "valid_until", "confidence", "note", "known_since",
-                   "source_ids", "source_urls", "source_publishers", "source_dates", "sources_json")
+                   "since_precision", "until_precision", "source_ids", "source_urls", "source_publishers",
+                   "source_dates", "sources_json")
+#: entity properties stored as Cypher DATE values (with a ``<name>_precision`` companion)
+ENTITY_DATE_KEYS = ("founded",)
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
-def _pascal(name: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+def node_label(entity_type: str, display_label: str = "") -> str:
+    """The Cypher label of an entity type: PascalCase of its name, keeping parts the ontology writes in capitals.
+
+    This is the one function that makes labels; ``schema_from_ontology``, the
+    exporters and the labels table of docs/cypher.md all use it.
+
+    >>> node_label("state_fund", "State fund"), node_label("etf", "ETF"), node_label("program", "Programme")
+    ('StateFund', 'ETF', 'Program')
+    """
+    capitals = {w for w in re.findall(r"[A-Za-z]+", display_label) if w.isupper() and len(w) > 1}
+    return "".join(part.upper() if part.upper() in capitals else part[:1].upper() + part[1:]
+                   for part in entity_type.split("_") if part)
+
+
+def labels_table(onto: Ontology | None = None) -> str:
+    """The Markdown table of entity types and their Cypher labels (pasted into docs/cypher.md).
+
+    >>> "| `etf` | `ETF` |" in labels_table()
+    True
+    """
+    onto = onto or load_ontology()
+    schema = schema_from_ontology(onto)
+    lines = ["| entity type | Cypher labels | what it is |", "|---|---|---|"]
+    for t in sorted(onto.entity_types):
+        lines.append(f"| `{t}` | `{schema.node_label(t)}` | {onto.entity_types[t].description} |")
+    lines += ["", "| relationship type | properties (typed) |", "|---|---|"]
+    for r in schema.rel_types:
+        props = onto.relation_types[r].properties
+        lines.append(f"| `{r}` | " + ", ".join(f"`{k}` ({'DATE' if v.type == 'date' else v.type})" for k, v in sorted(props.items())) + " |")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
 class GraphSchema:
     """Node labels and relationship types derived from the ontology, checked for collisions."""
 
-    labels: Mapping[str, str]  # entity type -> PascalCase node label
+    labels: Mapping[str, str]  # entity type -> node label
     rel_types: tuple[str, ...]
     rel_properties: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    date_properties: frozenset[str] = frozenset()
 
     def node_label(self, entity_type: str) -> str:
         """The node label of an entity type (OntologyError if the type is unknown)."""
@@ -102,7 +150,7 @@ class GraphSchema:
 
 
 def schema_from_ontology(onto: Ontology | None = None) -> GraphSchema:
-    """Labels (``Entity`` + PascalCase type) and relationship types of ``onto``; raises on a collision.
+    """Labels (``Entity`` + ``node_label`` of the type) and relationship types of ``onto``; raises on a collision.
 
     A name may not be both a node label and a relationship type (ArcadeDB forbids
     it, and it confuses readers), compared case-insensitively.
@@ -111,7 +159,7 @@ def schema_from_ontology(onto: Ontology | None = None) -> GraphSchema:
     'ResearchLab'
     """
     onto = onto or load_ontology()
-    labels = {t: _pascal(t) for t in sorted(onto.entity_types)}
+    labels = {t: node_label(t, onto.entity_types[t].label) for t in sorted(onto.entity_types)}
     rels = tuple(sorted(onto.relation_types))
     problems = []
     names = [BASE_LABEL, *labels.values(), *rels]
@@ -125,15 +173,17 @@ def schema_from_ontology(onto: Ontology | None = None) -> GraphSchema:
             problems.append(f"{folded[k]!r} and {n!r} would be the same name in the database")
         folded[k] = n
     rel_props = {}
+    dates = set()
     for r in rels:
         props = tuple(sorted(onto.relation_types[r].properties))
         clash = sorted(set(props) & set(PROVENANCE_KEYS))
         if clash:
             problems.append(f"relation {r} declares properties {clash} that are reserved for provenance")
         rel_props[r] = props
+        dates |= {k for k, v in onto.relation_types[r].properties.items() if v.type == "date"}
     if problems:
         raise OntologyError("the ontology cannot be mapped to Cypher: " + "; ".join(problems) + "; rename the types in ontology.toml")
-    return GraphSchema(labels, rels, rel_props)
+    return GraphSchema(labels, rels, rel_props, frozenset(dates))
 
 
 # ----------------------------------------------------------------------------------- rows
@@ -146,40 +196,66 @@ def _day_after(d: _dt.date) -> _dt.date:
     return d + _dt.timedelta(days=1)
 
 
-def _valid_until(until: str) -> str | None:
+def _valid_until(until: str) -> _dt.date | None:
     """The first day on which a fact with this ``until`` no longer holds (see dates.valid_on)."""
     if not until:
         return None
     u = parse_date(until)
-    return (u.start if u.precision == "day" else _day_after(u.end)).isoformat()
+    return u.start if u.precision == "day" else _day_after(u.end)
+
+
+def _put_date(props: dict[str, Any], key: str, value: Any) -> None:
+    """Store a partial date as a DATE (first day of its period) plus ``<key>_precision``; other text stays text."""
+    if isinstance(value, str) and value:
+        try:
+            d = parse_date(value)
+        except ValueError:
+            props[key] = value
+            return
+        props[key] = d.start
+        props[f"{key}_precision"] = d.precision
+    elif value not in (None, ""):
+        props[key] = value
 
 
 def entity_properties(e: "Entity") -> dict[str, Any]:
-    """The flat property map of one entity node (lists for aliases, tickers and sources)."""
+    """The flat property map of one entity node (lists for aliases, tickers and sources; ``founded`` as a DATE)."""
     props: dict[str, Any] = {
         "id": e.id, "type": e.type, "name": e.name, "name_zh": e.name_zh, "aliases": list(e.aliases),
-        "category": e.category, "founded": e.founded, "tickers": e.tickers, "note": e.note,
+        "category": e.category, "tickers": list(e.tickers), "note": e.note,
         "source_ids": [s.id for s in e.sources], "source_urls": [s.url for s in e.sources],
         "source_publishers": [s.publisher for s in e.sources], "source_dates": [s.published for s in e.sources],
     }
+    _put_date(props, "founded", e.founded)
     for k, v in sorted(e.identifiers.items()):
         if k != "tickers" and isinstance(v, (str, int, float, bool)):
             props.setdefault(k, v)
     return _clean(props)
 
 
-def fact_properties(f: "Fact") -> dict[str, Any]:
-    """The flat property map of one relationship: id, dates, provenance and declared properties."""
+def fact_properties(f: "Fact", date_keys: Iterable[str] = ("listing_date", "as_of", "date_added")) -> dict[str, Any]:
+    """The flat property map of one relationship: id, typed dates, provenance and declared properties.
+
+    >>> from cnaikg.graph.model import Fact
+    >>> p = fact_properties(Fact.create("a", "OWNS", "b", since="2019", until="2023-06"))
+    >>> p["since"], p["since_precision"], p["valid_until"]
+    (datetime.date(2019, 1, 1), 'year', datetime.date(2023, 7, 1))
+    """
     props: dict[str, Any] = {}
+    dates = set(date_keys)
     for k, v in sorted(f.properties.items()):
-        props[k] = list(v) if isinstance(v, (list, tuple)) else v
-    known = f.known_since
+        if k in dates:
+            _put_date(props, k, v)
+        else:
+            props[k] = list(v) if isinstance(v, (list, tuple)) else v
+    props["id"] = f.id
+    _put_date(props, "since", f.since)
+    _put_date(props, "until", f.until)
     props.update({
-        "id": f.id, "since": f.since, "until": f.until,
-        "valid_from": parse_date(f.since).start.isoformat() if f.since else None,
+        "valid_from": parse_date(f.since).start if f.since else None,
         "valid_until": _valid_until(f.until),
         "confidence": f.confidence, "note": f.note,
-        "known_since": known.isoformat() if known else None,
+        "known_since": f.known_since,
         "source_ids": [s.id for s in f.sources], "source_urls": [s.url for s in f.sources],
         "source_publishers": [s.publisher for s in f.sources], "source_dates": [s.published for s in f.sources],
         "sources_json": json.dumps([s.to_dict() for s in f.sources], ensure_ascii=False, sort_keys=True) if f.sources else None,
@@ -195,23 +271,89 @@ def node_rows(kg: "KnowledgeGraph") -> dict[str, list[dict[str, Any]]]:
     >>> rows["company"][0]["props"]["type"]
     'company'
     """
+    from cnaikg.queries.state import load_state_actors
+
+    cfg = load_state_actors()
     out: dict[str, list[dict[str, Any]]] = {}
     for e in kg.entities():
-        out.setdefault(e.type, []).append({"id": e.id, "props": entity_properties(e)})
+        props = entity_properties(e)
+        actor = cfg.actor_for(e.id, e.type, e.category)
+        if actor is not None:  # a Chinese state actor as the scores define it (data/state_actors.toml)
+            props["state_actor"] = actor.kind
+        out.setdefault(e.type, []).append({"id": e.id, "props": props})
     return out
 
 
 def relationship_rows(kg: "KnowledgeGraph") -> dict[str, list[dict[str, Any]]]:
     """Fact rows grouped by relationship type: ``{REL: [{"id", "subject", "object", "props"}]}``."""
+    dates = schema_from_ontology(kg.ontology).date_properties
     out: dict[str, list[dict[str, Any]]] = {}
     for f in kg.facts():
-        out.setdefault(f.relation, []).append({"id": f.id, "subject": f.subject, "object": f.object, "props": fact_properties(f)})
+        out.setdefault(f.relation, []).append({"id": f.id, "subject": f.subject, "object": f.object, "props": fact_properties(f, dates)})
     return out
 
 
 def _batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
+
+
+# ----------------------------------------------------------------------------------- content hash
+def canonical_value(value: Any) -> Any:
+    """A JSON-ready, type-tagged form of a property value: DATE values become ``{"date": "YYYY-MM-DD"}``.
+
+    Values read back from any Bolt server (``neo4j.time.Date``) and the rows
+    written (``datetime.date``) give the same form, so hashes compare.
+
+    >>> canonical_value([_dt.date(2024, 1, 2), 3, 2.5, "x"])
+    [{'date': '2024-01-02'}, 3, 2.5, 'x']
+    """
+    if isinstance(value, (list, tuple)):
+        return [canonical_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: canonical_value(v) for k, v in value.items()}
+    if isinstance(value, _dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, _dt.date):
+        return {"date": value.isoformat()}
+    if hasattr(value, "iso_format") and hasattr(value, "to_native"):
+        return canonical_value(value.to_native())
+    if isinstance(value, float) and value.is_integer():
+        return value  # 4.0 stays a float: the hash tells 4 from 4.0
+    return value
+
+
+def content_hash(nodes: Iterable[Mapping[str, Any]], relationships: Iterable[Mapping[str, Any]]) -> str:
+    """SHA-256 (16 hex digits) of nodes ``{id, labels, props}`` and relationships ``{id, type, subject, object, props}``.
+
+    Order-independent; labels are sorted; values are compared with their types.
+
+    >>> content_hash([{"id": "a", "labels": ["Entity"], "props": {"id": "a"}}], []) == content_hash([{"id": "a", "labels": ["Entity"], "props": {"id": "a"}}], [])
+    True
+    """
+    ns = sorted(json.dumps([n["id"], sorted(n["labels"]), canonical_value(dict(n["props"]))], sort_keys=True, ensure_ascii=False)
+                for n in nodes)
+    rs = sorted(json.dumps([r["id"], r["type"], r["subject"], r["object"], canonical_value(dict(r["props"]))], sort_keys=True,
+                           ensure_ascii=False) for r in relationships)
+    h = hashlib.sha256()
+    for line in ["nodes", *ns, "relationships", *rs]:
+        h.update(line.encode("utf-8") + b"\n")
+    return h.hexdigest()[:16]
+
+
+def expected_content(kg: "KnowledgeGraph") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Nodes and relationships exactly as ``GraphWriter`` stores ``kg`` (the input of ``content_hash``)."""
+    schema = schema_from_ontology(kg.ontology)
+    nodes = [{"id": r["id"], "labels": [BASE_LABEL, schema.node_label(t)], "props": r["props"]}
+             for t, rows in node_rows(kg).items() for r in rows]
+    rels = [{"id": r["id"], "type": t, "subject": r["subject"], "object": r["object"], "props": r["props"]}
+            for t, rows in relationship_rows(kg).items() for r in rows]
+    return nodes, rels
+
+
+def graph_content_hash(kg: "KnowledgeGraph") -> str:
+    """The content hash a database holding exactly ``kg`` has (see ``content_hash``)."""
+    return content_hash(*expected_content(kg))
 
 
 # ----------------------------------------------------------------------------------- Cypher text
@@ -224,8 +366,17 @@ def _q_drop_retyped(label: str) -> str:
     return f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id}}) WHERE NOT n:{label} DETACH DELETE n"
 
 
+def _q_create_nodes(label: str) -> str:
+    return f"UNWIND $rows AS row CREATE (n:{BASE_LABEL}:{label}) SET n = row.props"
+
+
 def _q_merge_nodes(label: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{BASE_LABEL}:{label} {{id: row.id}}) SET n = row.props"
+
+
+def _q_create_rels(rel: str) -> str:
+    return (f"UNWIND $rows AS row MATCH (a:{BASE_LABEL} {{id: row.subject}}) MATCH (b:{BASE_LABEL} {{id: row.object}}) "
+            f"CREATE (a)-[r:{rel}]->(b) SET r = row.props")
 
 
 def _q_merge_rels(rel: str) -> str:
@@ -249,9 +400,14 @@ def _q_count_rels(rel: str) -> str:
     return f"MATCH (:{BASE_LABEL})-[r:{rel}]->(:{BASE_LABEL}) RETURN count(r) AS n"
 
 
+Q_IS_EMPTY = "MATCH (n) RETURN count(n) AS n"
+Q_LABEL_COUNTS = "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"
+Q_TYPE_COUNTS = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n"
 Q_NODE_PROPS = f"MATCH (n:{BASE_LABEL}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY id"
 Q_REL_PROPS = (f"MATCH (a:{BASE_LABEL})-[r]->(b:{BASE_LABEL}) RETURN r.id AS id, type(r) AS type, a.id AS subject, "
                "b.id AS object, properties(r) AS props ORDER BY id")
+Q_ALL_NODES = "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+Q_ALL_RELS = "MATCH (a)-[r]->(b) RETURN r.id AS id, type(r) AS type, a.id AS subject, b.id AS object, properties(r) AS props"
 
 
 # ----------------------------------------------------------------------------------- errors
@@ -267,6 +423,9 @@ def store_error(exc: BaseException, *, uri: str = "", action: str = "run the que
     msg = str(msg).splitlines()[0] if msg else type(exc).__name__
     code = getattr(exc, "code", "") or ""
     where = f" at {uri}" if uri else ""
+    if code.endswith("Security.Forbidden") or "not allowed to" in msg or "SecurityException" in msg:
+        return StoreError(f"the server refused: {msg}. The local endpoint is read-only by its own permissions; "
+                          "to try changes, add --write (it runs on a separate scratch copy of the graph)")
     if isinstance(exc, nx.AuthError) or "Unauthorized" in code:
         return StoreError(f"the server{where} refused the user name or password; check --user and the password environment variable")
     if isinstance(exc, nx.ServiceUnavailable):
@@ -291,6 +450,7 @@ class PushReport:
     relationships_sent: int = 0
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
+    mode: str = "merge"
 
     @property
     def relationships_per_second(self) -> float:
@@ -299,17 +459,19 @@ class PushReport:
 
 
 class GraphWriter:
-    """Loads a KnowledgeGraph into any Bolt server with batched ``UNWIND $rows ... MERGE`` on ``id``.
+    """Loads a KnowledgeGraph into any Bolt server with batched ``UNWIND $rows`` statements keyed on ``id``.
 
-    Idempotent: pushing the same graph twice changes nothing, and a push that was
-    interrupted completes when rerun (every statement is a MERGE keyed on ids).
+    Into an empty database it CREATEs (the engine's fastest correct path: no
+    lookups for nodes, one id lookup per relationship end); into a database
+    that already holds data it MERGEs on ``id``, so pushing the same graph twice
+    changes nothing and a push that was interrupted completes when rerun.
 
-    >>> from cnaikg.graph.bolt import LocalServer          # doctest: +SKIP
-    >>> with LocalServer() as srv:                         # doctest: +SKIP
-    ...     GraphWriter(srv.driver(), database=srv.database).push(kg)
+    >>> from cnaikg.graph.store.server import LocalServer        # doctest: +SKIP
+    >>> with LocalServer() as srv:                               # doctest: +SKIP
+    ...     GraphWriter(srv.write_driver(), database="scratch").push(kg)
     """
 
-    def __init__(self, driver: Any, *, database: str | None = None, ontology: Ontology | None = None, batch_size: int = 1000):
+    def __init__(self, driver: Any, *, database: str | None = None, ontology: Ontology | None = None, batch_size: int = 5000):
         self.driver = driver
         self.database = database
         self.schema = schema_from_ontology(ontology)
@@ -332,6 +494,10 @@ class GraphWriter:
             return True
         except Neo4jError:
             return False
+
+    def is_empty(self) -> bool:
+        """True when the database holds no node at all."""
+        return int(self._read(Q_IS_EMPTY)[0]["n"]) == 0
 
     def push(self, kg: "KnowledgeGraph", *, prune: bool = False, show_progress: bool = True) -> PushReport:
         """Write every entity, then every fact, of ``kg``; with ``prune`` delete what is no longer in ``kg``."""
@@ -356,20 +522,25 @@ class GraphWriter:
 
         try:
             self.ensure_schema()
+            fresh = self.is_empty()
+            report.mode = "create" if fresh else "merge"
             for etype, rows in sorted(nodes.items()):
                 label = self.schema.node_label(etype)
                 for batch in _batches(rows, self.batch_size):
-                    self._run(_q_drop_retyped(label), ids=[r["id"] for r in batch])
-                    self._run(_q_merge_nodes(label), rows=list(batch))
+                    if fresh:
+                        self._run(_q_create_nodes(label), rows=list(batch))
+                    else:
+                        self._run(_q_drop_retyped(label), ids=[r["id"] for r in batch])
+                        self._run(_q_merge_nodes(label), rows=list(batch))
                     report.nodes_sent += len(batch)
                     tick(len(batch), "rows")
             for rel, rows in sorted(rels.items()):
-                q = _q_merge_rels(self.schema.rel_type(rel))
+                q = (_q_create_rels if fresh else _q_merge_rels)(self.schema.rel_type(rel))
                 for batch in _batches(rows, self.batch_size):
                     self._run(q, rows=list(batch))
                     report.relationships_sent += len(batch)
                     tick(len(batch), "rows")
-            if prune:
+            if prune and not fresh:
                 self._run(_q_prune_nodes(), ids=[e.id for e in kg.entities()])
                 for rel in self.schema.rel_types:
                     self._run(_q_prune_rels(rel), ids=[r["id"] for r in rels.get(rel, [])])
@@ -382,13 +553,15 @@ class GraphWriter:
         return report
 
     def counts(self) -> dict[str, int]:
-        """Number of nodes per label and relationships per type, for every ontology name (and ``Entity``)."""
-        out = {BASE_LABEL: self._read(_q_count_nodes(BASE_LABEL))[0]["n"]}
+        """Number of nodes per label and relationships per type, for every ontology name (and ``Entity``); two queries."""
+        by_label = {r["label"]: int(r["n"]) for r in self._read(Q_LABEL_COUNTS)}
+        by_type = {r["type"]: int(r["n"]) for r in self._read(Q_TYPE_COUNTS)}
+        out = {BASE_LABEL: by_label.get(BASE_LABEL, 0)}
         for etype in sorted(self.schema.labels):
             label = self.schema.labels[etype]
-            out[label] = self._read(_q_count_nodes(label))[0]["n"]
+            out[label] = by_label.get(label, 0)
         for rel in self.schema.rel_types:
-            out[rel] = self._read(_q_count_rels(rel))[0]["n"]
+            out[rel] = by_type.get(rel, 0)
         return out
 
     def snapshot(self) -> dict[str, Any]:
@@ -397,41 +570,114 @@ class GraphWriter:
         rels = {r["id"]: {k: r[k] for k in ("type", "subject", "object", "props")} for r in self._read(Q_REL_PROPS)}
         return {"nodes": nodes, "relationships": rels}
 
+    def content_hash(self) -> str:
+        """The content hash of everything in the database (every node and relationship, whoever wrote it)."""
+        return database_content_hash(self.driver, database=self.database)
 
-# ----------------------------------------------------------------------------------- read-only guard
-_WRITE_CLAUSES = ("CREATE", "MERGE", "DELETE", "DETACH", "SET", "REMOVE", "DROP", "FOREACH", "LOAD", "ALTER",
-                  "GRANT", "DENY", "REVOKE", "RENAME", "START", "STOP", "TERMINATE")
+
+def database_content_hash(driver: Any, *, database: str | None = None) -> str:
+    """``content_hash`` of every node and relationship in ``database``, read in one read transaction each."""
+    with driver.session(database=database, default_access_mode="READ") as s:
+        nodes = s.execute_read(lambda tx: tx.run(Q_ALL_NODES).data())
+        rels = s.execute_read(lambda tx: tx.run(Q_ALL_RELS).data())
+    return content_hash(nodes, rels)
+
+
+# ----------------------------------------------------------------------------------- friendly write hint
+#: every character Cypher (and Java's line reader) may treat as the end of a // comment
+LINE_TERMINATORS = "\n\r\u2028\u2029\u0085\x0b\x0c"
 _STRIP = re.compile(r"""
-    //[^\n]*            # line comment
-  | /\*.*?\*/          # block comment
-  | '(?:\\.|[^'\\])*'  # single-quoted string
-  | "(?:\\.|[^"\\])*"  # double-quoted string
-  | `(?:``|[^`])*`     # backticked name
+    //[^\n\r\u2028\u2029\u0085\x0b\x0c]*   # line comment, ended by any line terminator
+  | /\*.*?(?:\*/|$)                       # block comment
+  | '(?:\\.|[^'\\])*'                     # single-quoted string
+  | "(?:\\.|[^"\\])*"                     # double-quoted string
+  | `(?:``|[^`])*`                        # backticked name
 """, re.S | re.X)
-_CLAUSE = re.compile(r"(?<![\w.:$])(" + "|".join(_WRITE_CLAUSES) + r")(?![\w])", re.I)
-_WRITE_PROC = re.compile(r"\bCALL\s+(apoc\.(create|merge|refactor|periodic|nodes\.delete|load)|db\.(create|index\.fulltext\.create|drop))", re.I)
+# a write clause where a clause can stand (after the start, a closing bracket or another clause word),
+# followed by what that clause needs: CREATE ( / CREATE INDEX ..., SET x.y / SET x: / SET x =, ...
+_HINT = re.compile(r"""
+    (?:^|(?<=[)\]}\s]))
+    (?<![.$:])
+    (?P<clause>
+        (?:CREATE|MERGE|INSERT)\s*(?=\(|\s(?:INDEX|CONSTRAINT|DATABASE|USER|ROLE|ALIAS|VECTOR|FULLTEXT|TEXT|RANGE|POINT|LOOKUP|OR\s+REPLACE)\b)
+      | DETACH\s+DELETE\b | NODETACH\s+DELETE\b
+      | DELETE\s+(?=[A-Za-z_(])(?!\s*(?:AS|RETURN|WITH|ORDER|LIMIT|SKIP|UNION)\b)
+      | SET\s+(?=[A-Za-z_`$(][\w`]*\s*(?:\.|:|=|\+=|\[))
+      | REMOVE\s+(?=[A-Za-z_`][\w`]*\s*(?:\.|:|\[))
+      | LOAD\s+CSV\b
+      | FOREACH\s*\(
+      | (?:DROP|ALTER|RENAME|GRANT|DENY|REVOKE)\s+(?=INDEX|CONSTRAINT|DATABASE|USER|ROLE|ALIAS|PRIVILEGE|ALL|TRAVERSE|READ|MATCH|WRITE)
+      | CALL\s+(?:apoc\.(?:create|merge|refactor|periodic|nodes\.delete|load|import|export|cypher\.do)|db\.(?:create|index\.fulltext\.create|drop))
+    )""", re.I | re.X)
+
+
+def _strip_literals(query: str) -> str:
+    return _STRIP.sub(" ", query)
 
 
 def write_clause(query: str) -> str | None:
-    """The first clause of ``query`` that writes (CREATE, MERGE, SET, DELETE, ...), or None.
+    """The first clause of ``query`` that looks like a write (CREATE, MERGE, SET, DELETE, LOAD CSV, ...), or None.
 
-    Comments, string literals and backticked names are ignored, so a value such as
-    ``'SET'`` or a property ``n.set`` does not count.
+    Only a hint for a friendly message: the engine's permissions decide. Comments
+    (ended by any line terminator), strings and backticked names are ignored, and
+    a word counts only where a clause can stand and with what that clause needs
+    after it, so variables or keys named ``set``, ``start``, ``stop`` or ``load``
+    are reads.
 
-    >>> write_clause("MATCH (n) SET n.x = 1") , write_clause("MATCH (n) RETURN n.`delete` // DELETE")
+    >>> write_clause("MATCH (n) SET n.x = 1"), write_clause("MATCH (set) RETURN set.name AS load, {set: 1} AS m")
     ('SET', None)
     """
-    text = _STRIP.sub(" ", query)
-    m = _CLAUSE.search(text)
-    if m:
-        return m.group(1).upper()
-    p = _WRITE_PROC.search(text)
-    return "CALL " + p.group(1) if p else None
+    text = _strip_literals(query)
+    m = _HINT.search(text)
+    if not m:
+        return None
+    words = m.group("clause").split()
+    first = words[0].upper()
+    if first == "CALL":
+        return "CALL " + words[1]
+    if first in ("DETACH", "NODETACH", "LOAD"):
+        return " ".join(w.upper() for w in words[:2])
+    return first.rstrip("(")
 
 
 def is_write_query(query: str) -> bool:
-    """True when ``query`` contains a clause that writes (see ``write_clause``)."""
+    """True when ``query`` looks like it writes (see ``write_clause``); a hint, not a protection."""
     return write_clause(query) is not None
+
+
+_PATH_FN = re.compile(r"\b(?:shortestPath|allShortestPaths)\s*\(", re.I)
+_PATH_PREDICATE = re.compile(r"\b(?:nodes|relationships)\s*\(\s*\w+\s*\)", re.I)
+
+
+def shortest_path_with_where(query: str) -> bool:
+    """True for a query that filters a shortestPath/allShortestPaths by ``nodes(p)``/``relationships(p)`` in WHERE.
+
+    The bundled server (ArcadeDB) finds the shortest path first and filters after,
+    so such a query can return no rows where Neo4j finds a longer path that passes.
+
+    >>> shortest_path_with_where("MATCH p = shortestPath((a)-[*]-(b)) WHERE none(n IN nodes(p) WHERE n.id = 'x') RETURN p")
+    True
+    >>> shortest_path_with_where("MATCH p = shortestPath((a)-[*]-(b)) RETURN nodes(p)")
+    False
+    """
+    text = _strip_literals(query)
+    m = _PATH_FN.search(text)
+    if not m:
+        return False
+    rest = text[m.end():]
+    w = re.search(r"\bWHERE\b", rest, re.I)
+    if not w:
+        return False
+    tail = rest[w.end():]
+    stop = re.search(r"\b(?:RETURN|WITH)\b", tail, re.I)
+    return bool(_PATH_PREDICATE.search(tail[: stop.start()] if stop else tail))
+
+
+SHORTEST_PATH_WARNING = (
+    "warning: the bundled server applies a WHERE on nodes(p)/relationships(p) after choosing the shortest path, "
+    "so this query may miss paths Neo4j would find; put the condition inside the pattern instead, e.g. "
+    "MATCH p = (a)-[*..6]-(b) WHERE none(n IN nodes(p) WHERE n.id = 'x') WITH p ORDER BY length(p) LIMIT 1 RETURN p "
+    "(see docs/cypher.md, known engine limits)")
 
 
 @dataclass
@@ -467,26 +713,26 @@ def _plain(value: Any) -> Any:
 
 def run_query(driver: Any, query: str, params: Mapping[str, Any] | None = None, *, database: str | None = None,
               write: bool = False, timeout: float | None = None) -> QueryResult:
-    """Run one Cypher query and return its rows; read-only unless ``write``.
+    """Run one Cypher query and return its rows; in a READ transaction unless ``write``.
 
-    Read-only is enforced twice: a query containing a write clause is refused
-    before it is sent, and the query runs in an explicit read transaction that is
-    rolled back if the server reports any update (ArcadeDB ignores Bolt's read
-    access mode). ``timeout`` is passed to the server as the transaction timeout
-    (Neo4j honours it; for the bundled server see ``LocalServer.query_timeout``).
+    The protection is the server's: the bundled endpoint serves the dataset
+    through a user whose group may only read, and Neo4j refuses writes in a
+    READ transaction. As a second line for other servers, a read that reports
+    updates is rolled back. A refusal becomes a StoreError that names the
+    clause and says what to do. ``timeout`` (seconds) is sent as the
+    transaction timeout (Neo4j honours it; the bundled server has its own limit).
 
-    >>> from cnaikg.graph.bolt import LocalServer                        # doctest: +SKIP
+    >>> from cnaikg.graph.store.server import LocalServer                # doctest: +SKIP
     >>> with LocalServer(kg) as srv:                                      # doctest: +SKIP
     ...     run_query(srv.driver(), "MATCH (n:Entity {id: $id}) RETURN n.name AS name", {"id": "smic"}).rows
     [{'name': 'SMIC'}]
     """
     from neo4j.exceptions import DriverError, Neo4jError
 
-    if not write:
-        clause = write_clause(query)
-        if clause:
-            raise StoreError(f"this query writes ({clause}) and cnaikg cypher is read-only by default; "
-                             "add --write if you mean to change the database")
+    if not write and re.match(r"\s*PROFILE\b", _strip_literals(query), re.I) and write_clause(query):
+        # ArcadeDB runs PROFILE of a write the reader may not do as a silent no-op: say so instead of printing nothing
+        raise StoreError(f"this query writes ({write_clause(query)}) and the local endpoint is read-only by its own permissions; "
+                         "add --write to profile it on a separate scratch copy of the graph")
     t0 = time.perf_counter()
     try:
         with driver.session(database=database, default_access_mode="WRITE" if write else "READ") as session:
@@ -500,17 +746,43 @@ def run_query(driver: Any, query: str, params: Mapping[str, Any] | None = None, 
                 if not write and summary.counters.contains_updates:
                     tx.rollback()
                     raise StoreError("this query changed the database and was rolled back: cnaikg cypher is read-only by default; "
-                                     "add --write if you mean to change the database")
+                                     "add --write if you mean to change a scratch copy")
                 tx.commit()
             finally:
                 if not tx.closed():
                     tx.close()
     except (Neo4jError, DriverError) as exc:
-        raise store_error(exc) from exc
+        err = store_error(exc)
+        clause = write_clause(query)
+        if "LOAD CSV" in str(err) or (clause == "LOAD CSV" and "refused" in str(err)):
+            err = StoreError("LOAD CSV was refused by the server: the bundled server may read neither files nor URLs "
+                             "(switched off in its settings, and reading files needs rights no query user has); "
+                             "load data with the loaders and `cnaikg push` instead")
+        elif clause and "refused" in str(err):
+            err = StoreError(f"this query writes ({clause}) and the server refused it: the local endpoint is read-only by its "
+                             "own permissions; add --write to run it on a separate scratch copy of the graph")
+        raise err from exc
     return QueryResult(keys, rows, time.perf_counter() - t0, counters)
 
 
 # ----------------------------------------------------------------------------------- connections
+def check_bolt_uri(uri: str) -> None:
+    """StoreError for a URI that is not Bolt (an http(s) browser address, a bare host), saying what to write instead.
+
+    >>> check_bolt_uri("http://localhost:7474")
+    Traceback (most recent call last):
+    ...
+    cnaikg.errors.StoreError: http://localhost:7474 is a web address (Neo4j Browser or HTTP API); Bolt needs bolt:// or neo4j:// (or bolt+s:// / neo4j+s://) and Neo4j's Bolt port, 7687 by default: try bolt://localhost:7687
+    """
+    scheme, sep, rest = uri.partition("://")
+    if scheme.lower() in ("http", "https"):
+        host = rest.split("/")[0].rsplit(":", 1)[0] or "localhost"
+        raise StoreError(f"{uri} is a web address (Neo4j Browser or HTTP API); Bolt needs bolt:// or neo4j:// "
+                         f"(or bolt+s:// / neo4j+s://) and Neo4j's Bolt port, 7687 by default: try bolt://{host}:7687")
+    if not sep or scheme.lower() not in ("bolt", "neo4j", "bolt+s", "neo4j+s", "bolt+ssc", "neo4j+ssc"):
+        raise StoreError(f"{uri!r} is not a Bolt URI; write e.g. bolt://localhost:7687 or neo4j+s://xxxx.databases.neo4j.io")
+
+
 def connect(uri: str, user: str, password: str | None, *, database: str | None = None) -> Any:
     """A verified neo4j driver for ``uri``; StoreError with what to do on a refused connection or wrong password.
 
@@ -522,6 +794,7 @@ def connect(uri: str, user: str, password: str | None, *, database: str | None =
     from neo4j import GraphDatabase
     from neo4j.exceptions import ConfigurationError, DriverError, Neo4jError
 
+    check_bolt_uri(uri)
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password or ""))
     except (ConfigurationError, ValueError) as exc:
@@ -535,84 +808,3 @@ def connect(uri: str, user: str, password: str | None, *, database: str | None =
             err = StoreError(f"cannot reach a Bolt server at {uri} (...); check the URI and that the server is running")
         raise err from None
     return driver
-
-
-# ----------------------------------------------------------------------------------- neo4j-admin export
-_ADMIN_ARRAY_DELIMITER = "|"
-
-
-def _admin_type(values: list[Any]) -> str:
-    kinds = {type(v) for v in values if v is not None}
-    if kinds and kinds <= {list}:
-        return "string[]"
-    if kinds and kinds <= {bool}:
-        return "boolean"
-    if kinds and kinds <= {int, float}:
-        return "double" if float in kinds else "long"
-    return "string"
-
-
-def _admin_cell(value: Any, kind: str) -> Any:
-    if value is None:
-        return ""
-    if kind == "string[]":
-        for v in value:
-            if _ADMIN_ARRAY_DELIMITER in str(v):
-                raise StoreError(f"value {v!r} contains the array delimiter {_ADMIN_ARRAY_DELIMITER!r}; remove it from the data")
-        return _ADMIN_ARRAY_DELIMITER.join(map(str, value))
-    if kind == "boolean":
-        return "true" if value else "false"
-    return value
-
-
-def _admin_table(rows: list[dict[str, Any]], fixed: list[tuple[str, str]]) -> tuple[list[str], list[list[Any]]]:
-    keys = sorted({k for r in rows for k in r["props"]})
-    kinds = {k: _admin_type([r["props"].get(k) for r in rows]) for k in keys}
-    header = [h for h, _ in fixed] + [k if kinds[k] == "string" else f"{k}:{kinds[k]}" for k in keys]
-    body = [[r[src] for _, src in fixed] + [_admin_cell(r["props"].get(k), kinds[k]) for k in keys] for r in rows]
-    return header, body
-
-
-class Neo4jAdminExporter:
-    """Node and relationship CSV files in the header format of `neo4j-admin database import`, plus import.sh."""
-
-    name = "neo4j-admin"
-    description = "nodes.csv and relationships.csv for `neo4j-admin database import full` (bulk loads), with import.sh"
-    suffix = ""
-
-    def export(self, kg: "KnowledgeGraph", target: str | Path, **options: Any) -> list[Path]:
-        """Write nodes.csv, relationships.csv and import.sh into the folder ``target``; return the files written.
-
-        >>> import tempfile
-        >>> from cnaikg.graph import build_graph
-        >>> files = Neo4jAdminExporter().export(build_graph(), tempfile.mkdtemp())
-        >>> [f.name for f in files]
-        ['nodes.csv', 'relationships.csv', 'import.sh']
-        >>> files[0].read_text().splitlines()[0].startswith("id:ID,:LABEL,")
-        True
-        """
-        from cnaikg.io import write_csv_atomic, write_text_atomic
-
-        folder = Path(target)
-        schema = schema_from_ontology(kg.ontology)
-        nodes = [{"id": e.id, "labels": f"{BASE_LABEL};{schema.node_label(e.type)}", "props": {k: v for k, v in entity_properties(e).items() if k != "id"}}
-                 for e in kg.entities()]
-        rels = [{"start": f.subject, "end": f.object, "type": schema.rel_type(f.relation), "props": fact_properties(f)} for f in kg.facts()]
-        nh, nb = _admin_table(nodes, [("id:ID", "id"), (":LABEL", "labels")])
-        rh, rb = _admin_table(rels, [(":START_ID", "start"), (":END_ID", "end"), (":TYPE", "type")])
-        script = (
-            "#!/bin/sh\n"
-            "# Bulk-load this folder into an empty Neo4j 5 database (stop the database first).\n"
-            "# Usage: sh import.sh [DATABASE]   (default: neo4j)\n"
-            "cd \"$(dirname \"$0\")\"\n"
-            "neo4j-admin database import full \"${1:-neo4j}\" --overwrite-destination \\\n"
-            "  --nodes=nodes.csv --relationships=relationships.csv \\\n"
-            f"  --array-delimiter='{_ADMIN_ARRAY_DELIMITER}' --multiline-fields=true\n"
-            "# then, in cypher-shell:\n"
-            f"#   {_q_constraint()};\n"
-        )
-        return [
-            write_csv_atomic(folder / "nodes.csv", nh, nb, safe=False),
-            write_csv_atomic(folder / "relationships.csv", rh, rb, safe=False),
-            write_text_atomic(folder / "import.sh", script),
-        ]
