@@ -178,4 +178,4 @@ def run(args: argparse.Namespace) -> int:
 def _local(args: argparse.Namespace) -> Any:
     from cnaikg.commands._bolt import local_server
 
-    return local_server(args)
+    return local_server(args, query_timeout=args.timeout)

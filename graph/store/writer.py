@@ -680,6 +680,41 @@ SHORTEST_PATH_WARNING = (
     "(see docs/cypher.md, known engine limits)")
 
 
+def return_columns(query: str) -> list[str]:
+    """The column names of the last RETURN of ``query`` (aliases, else the expression text), read from its text.
+
+    Used when a server sends no column names for an empty result (the bundled one does not).
+
+    >>> return_columns("MATCH (n) RETURN n.id AS id, count(*) AS `the count`, n.name ORDER BY id")
+    ['id', 'the count', 'n.name']
+    """
+    text = _STRIP.sub(lambda m: m.group(0) if m.group(0)[:1] in "`'\"" else " ", query)
+    matches = list(re.finditer(r"\bRETURN\s+(?:DISTINCT\s+)?", text, re.I))
+    if not matches:
+        return []
+    body = text[matches[-1].end():]
+    end = re.search(r"\b(?:ORDER\s+BY|SKIP|LIMIT|UNION)\b|;", body, re.I)
+    body = body[: end.start()] if end else body
+    cols, depth, cur = [], 0, ""
+    for ch in body:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            cols.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    cols.append(cur)
+    out = []
+    for c in (c.strip() for c in cols if c.strip()):
+        m = re.search(r"\bAS\s+(`(?:``|[^`])*`|\w+)\s*$", c, re.I)
+        name = m.group(1) if m else c
+        out.append(name[1:-1].replace("``", "`") if name.startswith("`") else name)
+    return out
+
+
 @dataclass
 class QueryResult:
     """Rows (list of dicts, JSON-ready), their column names and how long the query took."""
@@ -741,6 +776,8 @@ def run_query(driver: Any, query: str, params: Mapping[str, Any] | None = None, 
                 result = tx.run(query, dict(params or {}))
                 keys = list(result.keys())
                 rows = [{k: _plain(rec[k]) for k in keys} for rec in result]
+                if not keys and not rows:
+                    keys = return_columns(query)
                 summary = result.consume()
                 counters = {k: v for k, v in vars(summary.counters).items() if isinstance(v, int) and not isinstance(v, bool) and v}
                 if not write and summary.counters.contains_updates:
