@@ -116,7 +116,7 @@ def labels_table(onto: Ontology | None = None) -> str:
     """
     onto = onto or load_ontology()
     schema = schema_from_ontology(onto)
-    lines = ["| entity type | Cypher labels | what it is |", "|---|---|---|"]
+    lines = ["| entity type | Cypher label (every node is also `:Entity`) | what it is |", "|---|---|---|"]
     for t in sorted(onto.entity_types):
         lines.append(f"| `{t}` | `{schema.node_label(t)}` | {onto.entity_types[t].description} |")
     lines += ["", "| relationship type | properties (typed) |", "|---|---|"]
@@ -845,3 +845,7 @@ def connect(uri: str, user: str, password: str | None, *, database: str | None =
             err = StoreError(f"cannot reach a Bolt server at {uri} (...); check the URI and that the server is running")
         raise err from None
     return driver
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m cnaikg.graph.store.writer` prints the labels table of docs/cypher.md
+    print(labels_table(), end="")
