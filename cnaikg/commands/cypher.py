@@ -125,6 +125,9 @@ def resolve_entities(canned: Any, params: dict[str, Any], exists: Callable[[str]
 
 
 def run(args: argparse.Namespace) -> int:
+    from cnaikg.graph.store.writer import import_driver_lean
+
+    import_driver_lean()
     from cnaikg.graph.store.writer import SHORTEST_PATH_WARNING, connect, run_query, shortest_path_with_where
     from cnaikg.output import emit
 

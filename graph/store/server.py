@@ -195,10 +195,11 @@ def load_plan(kg: "KnowledgeGraph") -> dict[str, Any]:
 
     The same Cypher text as ``GraphWriter`` uses for a push into an empty database.
     """
-    from cnaikg.graph.store.writer import _q_create_nodes, _q_create_rels, node_rows, relationship_rows, schema_from_ontology
+    from cnaikg.graph.store.writer import (_q_constraint, _q_create_nodes, _q_create_rels, node_rows, relationship_rows,
+                                           schema_from_ontology)
 
     schema = schema_from_ontology(kg.ontology)
-    steps: list[dict[str, Any]] = []
+    steps: list[dict[str, Any]] = [{"query": _q_constraint(), "schema": True, "rows": []}]  # the id index every MATCH uses
     for etype, rows in sorted(node_rows(kg).items()):
         steps.append({"query": _q_create_nodes(schema.node_label(etype)), "rows": rows})
     for rel, rows in sorted(relationship_rows(kg).items()):
@@ -790,9 +791,13 @@ def _child_main() -> None:  # pragma: no cover - runs in the child process
             plan = _decode_rows(json.loads(Path(config["load"]).read_text()))
             db = dbs[served]
             for step in plan["steps"]:
+                t1 = time.perf_counter()
+                if step.get("schema"):
+                    db.command("opencypher", step["query"])
                 for i in range(0, len(step["rows"]), 20000):
                     with db.transaction():
                         db.command("opencypher", step["query"], {"rows": step["rows"][i:i + 20000]})
+                print(f"load: {len(step['rows'])} rows in {time.perf_counter() - t1:.3f} s: {step['query'][:60]}", file=sys.stderr, flush=True)
             reply.update(loaded=True, load_seconds=time.perf_counter() - t0)
         security = java.getSecurity()
         json_object = jpype.JClass("com.arcadedb.serializer.json.JSONObject")

@@ -410,6 +410,29 @@ Q_ALL_NODES = "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) A
 Q_ALL_RELS = "MATCH (a)-[r]->(b) RETURN r.id AS id, type(r) AS type, a.id AS subject, b.id AS object, properties(r) AS props"
 
 
+# ----------------------------------------------------------------------------------- driver import
+def import_driver_lean() -> None:
+    """Import the neo4j driver without its optional dataframe support (pandas, pyarrow, numpy).
+
+    The driver imports them only for ``Result.to_df`` and numpy parameters, which
+    cnaikg never uses on the query path; skipping them saves most of a warm
+    `cnaikg cypher`'s start-up. They stay importable by anything else afterwards.
+    """
+    import sys
+
+    if "neo4j" in sys.modules:
+        return
+    blocked = [m for m in ("pandas", "pyarrow", "numpy") if m not in sys.modules]
+    for m in blocked:
+        sys.modules[m] = None  # type: ignore[assignment]
+    try:
+        import neo4j  # noqa: F401
+    finally:
+        for m in blocked:
+            if sys.modules.get(m) is None:
+                del sys.modules[m]
+
+
 # ----------------------------------------------------------------------------------- errors
 def store_error(exc: BaseException, *, uri: str = "", action: str = "run the query") -> StoreError:
     """Turn a neo4j driver exception into a one-line StoreError that says what to do.
