@@ -76,7 +76,7 @@ WORK_DATABASE = "scratch"
 DEFAULT_IDLE_SECONDS = 600.0
 DISCOVERY = "server.json"
 #: bump when the way the graph is written changes, so cached databases are rebuilt
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 _LIVE: "weakref.WeakSet[LocalServer]" = weakref.WeakSet()
 
 

@@ -188,8 +188,12 @@ def schema_from_ontology(onto: Ontology | None = None) -> GraphSchema:
 
 # ----------------------------------------------------------------------------------- rows
 def _clean(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Drop unknown values: None, empty strings and empty lists become absent properties."""
-    return {k: v for k, v in props.items() if v is not None and v != "" and v != [] and v != ()}
+    """Drop unknown values: None, empty strings, empty lists and lists of empty strings become absent properties.
+
+    (A list of only empty strings cannot survive a neo4j-admin CSV, where an empty field means no property.)
+    """
+    return {k: v for k, v in props.items()
+            if v is not None and v != "" and not (isinstance(v, (list, tuple)) and all(x == "" for x in v))}
 
 
 def _day_after(d: _dt.date) -> _dt.date:
