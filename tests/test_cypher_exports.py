@@ -142,7 +142,7 @@ def test_the_cypher_script_loads_a_fresh_database_into_exactly_the_graph(kg, cur
     from cnaikg.graph.store.exporters import CypherScriptExporter, run_cypher_script
     from cnaikg.graph.store.writer import database_content_hash, graph_content_hash
 
-    path = CypherScriptExporter().export(kg, tmp_path, batch_size=200)[0]
+    path = CypherScriptExporter().export(kg, tmp_path, batch_size=1000)[0]
     text = path.read_text(encoding="utf-8")
     assert text.count(":param rows =>") >= 10 and "UNWIND $rows AS row CREATE" in text
     drv = curated_server.write_driver()
