@@ -600,6 +600,8 @@ def _(G, kg):
     actors = {n for n, d in G.nodes(data=True) if cfg.actor_for(n, d["type"], d.get("category") or "")}
     links = defaultdict(set)
     for u, v, d in edges(G):
+        if d["type"] == "LOCATED_IN" or "place" in (G.nodes[u]["type"], G.nodes[v]["type"]):
+            continue
         if u in actors and v not in actors:
             links[v].add(u)
         if v in actors and u not in actors:
