@@ -224,14 +224,14 @@ def _(G, kg):
                   if d["properties"].get("stake_pct") is not None and d["properties"]["stake_pct"] > 10)
 
 
-@case("stake sum per owner", "MATCH (a)-[r:OWNS]->() WHERE r.stake_pct IS NOT NULL RETURN a.id AS a, sum(r.stake_pct) AS s")
+@case("stake sum per owner", "MATCH (a)-[r:OWNS]->() WHERE r.stake_pct IS NOT NULL RETURN a.id AS a, round(sum(r.stake_pct) * 1000) AS s")
 def _(G, kg):
     "a s"
     acc: dict[str, float] = defaultdict(float)
     for u, v, d in edges(G, "OWNS"):
         if d["properties"].get("stake_pct") is not None:
             acc[u] += d["properties"]["stake_pct"]
-    return sorted(acc.items())
+    return sorted((a, float(round(x * 1000))) for a, x in acc.items())  # sums in thousandths: addition order differs
 
 
 @case("entity list", "MATCH (c)-[:ON_LIST]->(:Entity {id: 'us-entity-list'}) RETURN DISTINCT c.id AS id")
