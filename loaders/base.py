@@ -76,6 +76,8 @@ class LoadReport:
     unresolved: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Per-line detail behind aggregated facts (e.g. the share classes summed into one holding).
+    details: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (stable key order once dumped with sort_keys)."""
@@ -89,6 +91,7 @@ class LoadReport:
             "unresolved": self.unresolved,
             "counts": dict(sorted(self.counts.items())),
             "notes": list(self.notes),
+            "details": list(self.details),
         }
 
 
@@ -316,7 +319,7 @@ def _norm_value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
+        return str(int(v)) if v.is_integer() else repr(float(v))
     if isinstance(v, (list, tuple)):
         return "|".join(map(str, v))
     text = str(v).strip()

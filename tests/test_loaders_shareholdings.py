@@ -62,8 +62,8 @@ def test_new_entities_only_with_the_explicit_flag_and_never_for_ambiguous_names(
 def test_bad_values_are_skipped_with_line_field_and_reason(fkg):
     res = load_shareholdings(DATA / "bad-values.csv", kg=fkg, today=__import__("datetime").date(2025, 1, 1))
     by_line = {p.line: (p.field, p.message) for p in res.report.skipped}
-    assert by_line[2] == ("stake_pct", "stake 150 is outside 0..100")
-    assert by_line[3] == ("stake_pct", "stake -3 is outside 0..100")
+    assert by_line[2] == ("stake_pct", "150 is outside 0 to 100; write a percentage such as 12.5")
+    assert by_line[3] == ("stake_pct", "-3 is outside 0 to 100; write a percentage such as 12.5")
     assert by_line[4][0] == "stake_pct" and "not a number" in by_line[4][1]
     assert by_line[5][0] == "date" and "future" in by_line[5][1]
     assert by_line[6][0] == "date" and "not a date" in by_line[6][1]
