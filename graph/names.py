@@ -114,6 +114,7 @@ def _cjk_part(s: str, marks: set[str]) -> str:
         for suf in LEGAL_FORMS_ZH:
             if s.endswith(suf) and len(s) > len(suf):
                 s, changed = s[: -len(suf)], True
+                marks.add(LEGAL_MARK)
         for suf, units in UNITS_ZH:
             if s.endswith(suf) and len(s) > len(suf):
                 s, changed = s[: -len(suf)], True
@@ -159,6 +160,7 @@ def _latin_part(words: list[str], marks: set[str]) -> list[str]:
         for form in LEGAL_FORMS_EN:
             if len(words) > len(form) and tuple(words[-len(form):]) == form:
                 words, changed = words[: -len(form)], True
+                marks.add(LEGAL_MARK)
         if len(words) > 1 and words[-1] in UNITS_EN:
             marks.add("unit:" + UNITS_EN[words[-1]])
             words, changed = words[:-1], True
@@ -180,7 +182,25 @@ def _latin_part(words: list[str], marks: set[str]) -> list[str]:
     return core
 
 
+LEGAL_MARK = "form:legal"
+
+
+def has_legal_form(text: str) -> bool:
+    """True when the name ends in a legal form (Limited, Co., Ltd., Inc., 有限公司...): it names one legal person.
+
+    >>> has_legal_form("China Mobile Limited"), has_legal_form("China Mobile")
+    (True, False)
+    """
+    return name_key_full(text)[2]
+
+
 def name_key(text: str) -> tuple[str, frozenset[str]]:
+    """(core, marks) of :func:`name_key_full`, without the legal-form flag."""
+    core, marks, _ = name_key_full(text)
+    return core, marks
+
+
+def name_key_full(text: str) -> tuple[str, frozenset[str], bool]:
     """The comparison key of a name: (core, marks). Two names can be the same entity only when both are equal.
 
     The core is the name folded, without legal forms (Co., Ltd., 有限公司, 股份有限公司...) and
@@ -196,6 +216,8 @@ def name_key(text: str) -> tuple[str, frozenset[str]]:
     ('国家集成电路产业投资基金', frozenset({'num:2'}))
     >>> name_key("Alibaba Group Holding Ltd.") == name_key("ALIBABA GROUP HOLDING LIMITED")
     True
+    >>> name_key_full("Baidu, Inc.")
+    ('baidu', frozenset(), True)
     """
     t = unicodedata.normalize("NFKC", str(text)).casefold()
     marks: set[str] = set()
@@ -210,7 +232,7 @@ def name_key(text: str) -> tuple[str, frozenset[str]]:
         sub: set[str] = set()
         rest = _key_of(inner, sub)
         if inner in ("limited", "ltd", "有限合伙", "普通合伙") or (not rest and sub):
-            marks |= sub
+            marks |= sub | {LEGAL_MARK}
         elif rest in ("", ) and not sub:
             continue
         else:
@@ -219,9 +241,11 @@ def name_key(text: str) -> tuple[str, frozenset[str]]:
                 marks.add("part:" + rest)
     t = _BRACKET.sub(" ", t)
     core = _key_of(fold(t), marks)
+    legal = LEGAL_MARK in marks
+    marks.discard(LEGAL_MARK)
     if not core:  # the name is only a place or a number ("Beijing"): compare it whole
-        return fold(t).replace(" ", ""), frozenset()
-    return core, frozenset(marks)
+        return fold(t).replace(" ", ""), frozenset(), legal
+    return core, frozenset(marks), legal
 
 
 def _key_of(folded: str, marks: set[str]) -> str:

@@ -573,6 +573,12 @@ def read_dataset(data: str | Path | None = None, *, today: _dt.date | None = Non
     root = Path(data) if data else data_dir()
     if not root.is_dir():
         raise LoaderError(f"{root}: no such data folder; pass --data DIR pointing at a folder with ontology.toml")
+    from cnaikg.loaders.accept import JOURNAL, recover
+
+    if (root / JOURNAL).is_file():  # an accept was interrupted after it committed: finish it before reading
+        recover(root)
+    if (root / "ontology.toml").is_dir():
+        raise LoaderError(f"{root / 'ontology.toml'}: is a folder, not a file; the data folder needs an ontology.toml file")
     onto = load_ontology(root / "ontology.toml")
     today = today or _dt.date.today()
     problems: list[Problem] = []
@@ -737,5 +743,6 @@ def whole_data_problems(facts: Sequence[Fact], entities: Mapping[str, Entity]) -
                 cb = entities[b.object].category if b.object in entities else ""
                 if a.object != b.object and ca == cb and _overlap(a, b):
                     out.append(_fact_problem(b, "object", f"{s_} has two headquarters at once: {b.object} here and {a.object} at {_where(a)}",
-                                             "give the old headquarters an until date, or keep one"))
+                                             "give the old headquarters an until date, or keep one (a warning: some companies "
+                                             "declare two headquarters)", "warning"))
     return out

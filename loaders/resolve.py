@@ -13,7 +13,9 @@ Automatic matches, first hit wins (each declared in :data:`METHODS`):
 6. ``normalized-name`` — the same comparison key (:func:`cnaikg.graph.names.name_key`): legal forms
    (Co., Ltd., 有限公司, 股份有限公司) dropped, and every *distinguishing token* equal on both sides:
    places (Shanghai, 上海, "(Wuxi)"), numbers and phases (II, 二期, Phase 2), units of a group
-   (Group, Holdings, 集团, 控股, branch) and any other bracketed part.
+   (Group, Holdings, 集团, 控股, branch) and any other bracketed part. A name that carries a legal
+   form ("China Mobile Limited") matches only names that carry one too, never a brand alias
+   ("China Mobile") that may stand for the whole group.
 
 Nothing else merges. A name that differs from a known name only in a distinguishing token,
 and any fuzzy look-alike (rapidfuzz), is a *candidate for review*: the Match is ``unresolved``
@@ -46,7 +48,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from cnaikg.errors import LoaderError, Problem
 from cnaikg.graph.model import Entity
-from cnaikg.graph.names import fold, key_text, name_key, normalize_name
+from cnaikg.graph.names import fold, key_text, name_key, name_key_full, normalize_name
 
 if TYPE_CHECKING:
     from cnaikg.graph.kg import KnowledgeGraph
@@ -277,7 +279,7 @@ _DIFF_METHOD = {"place": "differs-in-place", "num": "differs-in-number", "unit":
 
 def _differs(a: frozenset[str], b: frozenset[str]) -> str:
     kinds = sorted({m.split(":", 1)[0] for m in a ^ b})
-    return _DIFF_METHOD.get(kinds[0], "differs") if kinds else "differs"
+    return _DIFF_METHOD.get(kinds[0], "differs") if kinds else "differs-in-legal-form"
 
 
 class Resolver:
@@ -303,6 +305,7 @@ class Resolver:
         self._ticker_base: dict[str, set[str]] = {}
         self._names: dict[str, dict[str, str]] = {}  # folded -> {id: method}
         self._keys: dict[str, set[str]] = {}  # key text -> ids
+        self._legal_keys: dict[str, set[str]] = {}  # key text -> ids, of labels that carry a legal form (Limited, 有限公司)
         self._cores: dict[str, dict[str, set[frozenset[str]]]] = {}  # core -> {id: {marks}}
         for e in self.entities.values():
             for key in self._ident:
@@ -318,9 +321,12 @@ class Resolver:
                 if not text:
                     continue
                 self._names.setdefault(fold(text), {}).setdefault(e.id, how)
-                k = name_key(text)
+                core, marks, legal = name_key_full(text)
+                k = (core, marks)
                 if k[0]:
                     self._keys.setdefault(key_text(k), set()).add(e.id)
+                    if legal:
+                        self._legal_keys.setdefault(key_text(k), set()).add(e.id)
                     self._cores.setdefault(k[0], {}).setdefault(e.id, set()).add(k[1])
         self._same: dict[str, set[str]] = {}
         self._not_same: dict[str, set[str]] = {}
@@ -388,7 +394,8 @@ class Resolver:
         if not q or len(q) > 500:
             return Match(text, "unresolved")
         f = fold(q)
-        k = name_key(q)
+        core, marks, legal = name_key_full(q)
+        k = (core, marks)
         kt = key_text(k)
         q_keys = (f, kt)
         same = set().union(*(self._same.get(x, set()) for x in q_keys))
@@ -423,7 +430,10 @@ class Resolver:
                 return self._ambiguous_generic(text, generic | {found.entity_id or ""})
             if found is not None:
                 return found
-        if k[0] and (hit := self._hit(text, self._keys.get(kt, ()), "normalized-name", allowed, q_keys=q_keys)):
+        # a name with a legal form (China Mobile Limited) names one legal person: it matches only names that carry one too,
+        # never a brand alias (China Mobile) that may stand for the group
+        keys = self._legal_keys if legal else self._keys
+        if k[0] and (hit := self._hit(text, keys.get(kt, ()), "normalized-name", allowed, q_keys=q_keys)):
             if hit.resolved and generic - {hit.entity_id}:
                 return self._ambiguous_generic(text, generic | {hit.entity_id or ""})
             return hit
