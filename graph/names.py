@@ -68,7 +68,7 @@ UNITS_EN = {"group": "group", "groups": "group", "holding": "holding", "holdings
 UNITS_ZH = (("控股集团", ("holding", "group")), ("集团", ("group",)), ("控股", ("holding",)), ("总公司", ("head",)),
             ("分公司", ("branch",)), ("子公司", ("subsidiary",)))
 #: Descriptive words dropped at the end of a name (they do not change which company is meant).
-DESCRIPTORS_EN = (("science", "and", "technology"), ("technologies",), ("technology",), ("tech",), ("intelligent",))
+DESCRIPTORS_EN = (("science", "and", "technology"), ("science", "technology"), ("technologies",), ("technology",), ("tech",), ("intelligent",))
 DESCRIPTORS_ZH = ("科技", "技术")
 #: Places: a name that carries one is a different entity from the same name with another place or none.
 PLACES = {
@@ -228,6 +228,10 @@ def name_key_full(text: str) -> tuple[str, frozenset[str], bool]:
         place = _PLACE_WORDS.get(inner) or dict(_PLACES_ZH).get(inner.rstrip("市省"))
         if place:
             marks.add("place:" + place)
+            continue
+        units = UNITS_EN.get(inner) or dict(UNITS_ZH).get(inner)
+        if units:  # "(Group)", "(集团)"
+            marks.update(f"unit:{u}" for u in ((units,) if isinstance(units, str) else units))
             continue
         sub: set[str] = set()
         rest = _key_of(inner, sub)

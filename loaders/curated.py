@@ -501,7 +501,7 @@ def _read_ticker_formats(data: Path, entities: Mapping[str, Entity], problems: l
 
 
 def safe_pattern_problem(pattern: str) -> str:
-    """'' when a regular expression read from data is in the safe subset (it cannot take exponential time), else why not.
+    r"""'' when a regular expression read from data is in the safe subset (it cannot take exponential time), else why not.
 
     >>> safe_pattern_problem(r"^(6|5)\d{5}\.SS$"), safe_pattern_problem("^(a+)+$")[:30]
     ('', "'^(a+)+$' is outside the safe ")

@@ -14,8 +14,9 @@ Automatic matches, first hit wins (each declared in :data:`METHODS`):
    (Co., Ltd., 有限公司, 股份有限公司) dropped, and every *distinguishing token* equal on both sides:
    places (Shanghai, 上海, "(Wuxi)"), numbers and phases (II, 二期, Phase 2), units of a group
    (Group, Holdings, 集团, 控股, branch) and any other bracketed part. A name that carries a legal
-   form ("China Mobile Limited") matches only names that carry one too, never a brand alias
-   ("China Mobile") that may stand for the whole group.
+   form ("China Mobile Limited") matches names that carry one too, and a brand alias only when
+   none of that entity's names marks a unit the query lacks: "China Mobile Limited" never lands on
+   the group whose legal name is "China Mobile Communications Group" through its alias "China Mobile".
 
 Nothing else merges. A name that differs from a known name only in a distinguishing token,
 and any fuzzy look-alike (rapidfuzz), is a *candidate for review*: the Match is ``unresolved``
@@ -306,6 +307,7 @@ class Resolver:
         self._names: dict[str, dict[str, str]] = {}  # folded -> {id: method}
         self._keys: dict[str, set[str]] = {}  # key text -> ids
         self._legal_keys: dict[str, set[str]] = {}  # key text -> ids, of labels that carry a legal form (Limited, 有限公司)
+        self._units: dict[str, set[str]] = {}  # id -> unit marks of any of its names (group, holding, ...)
         self._cores: dict[str, dict[str, set[frozenset[str]]]] = {}  # core -> {id: {marks}}
         for e in self.entities.values():
             for key in self._ident:
@@ -327,6 +329,7 @@ class Resolver:
                     self._keys.setdefault(key_text(k), set()).add(e.id)
                     if legal:
                         self._legal_keys.setdefault(key_text(k), set()).add(e.id)
+                    self._units.setdefault(e.id, set()).update(m for m in marks if m.startswith("unit:"))
                     self._cores.setdefault(k[0], {}).setdefault(e.id, set()).add(k[1])
         self._same: dict[str, set[str]] = {}
         self._not_same: dict[str, set[str]] = {}
@@ -422,7 +425,7 @@ class Resolver:
                 return Match(text, "unresolved", None, "", 0.0,
                              tuple(Candidate(i, self.entities[i].name, 50.0, "ticker-other-exchange") for i in others))
         hits = self._names.get(f, {})
-        generic = self._generic(k, allowed)
+        generic = set() if legal else self._generic(k, allowed)  # a name with a legal form is one legal person, never generic
         if hits:
             methods = sorted(set(hits.values()), key=list(METHODS).index)
             found = self._hit(text, hits, methods[0], allowed, q_keys=q_keys)
@@ -432,8 +435,12 @@ class Resolver:
                 return found
         # a name with a legal form (China Mobile Limited) names one legal person: it matches only names that carry one too,
         # never a brand alias (China Mobile) that may stand for the group
-        keys = self._legal_keys if legal else self._keys
-        if k[0] and (hit := self._hit(text, keys.get(kt, ()), "normalized-name", allowed, q_keys=q_keys)):
+        if legal:
+            q_units = {m for m in marks if m.startswith("unit:")}
+            ids = self._legal_keys.get(kt, set()) | {i for i in self._keys.get(kt, ()) if not self._units.get(i, set()) - q_units}
+        else:
+            ids = self._keys.get(kt, set())
+        if k[0] and (hit := self._hit(text, ids, "normalized-name", allowed, q_keys=q_keys)):
             if hit.resolved and generic - {hit.entity_id}:
                 return self._ambiguous_generic(text, generic | {hit.entity_id or ""})
             return hit
@@ -453,7 +460,7 @@ class Resolver:
             for ms in mark_sets:
                 if any(m.startswith("num:") for m in ms) and {m for m in ms if not m.startswith("num:")} == set(marks):
                     out.add(eid)
-        return out if len(out) >= 2 else set()
+        return out
 
     def _ambiguous_generic(self, text: str, ids: set[str]) -> Match:
         found = sorted(i for i in ids if i)
