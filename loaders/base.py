@@ -280,7 +280,7 @@ def read_table(path: str | Path, *, required: Sequence[str], optional: Sequence[
     if len(df.columns) > MAX_COLUMNS + 1:
         raise LoaderError(f"{shown}: {len(df.columns)} columns, more than the limit of {MAX_COLUMNS}; this is not a {what}")
     for c in df.columns:
-        if c != "_line" and df[c].dtype == object and len(df) and int(df[c].astype(str).str.len().max()) > MAX_CELL_CHARS:
+        if c != "_line" and len(df) and int(df[c].astype(str).str.len().max()) > MAX_CELL_CHARS:
             line = int(df.loc[df[c].astype(str).str.len() > MAX_CELL_CHARS, "_line"].iloc[0]) if "_line" in df.columns else 0
             raise LoaderError(f"{shown}:{line}: a cell of column {c} is longer than the limit of {MAX_CELL_CHARS} characters; "
                               "a quote is probably not closed")

@@ -472,7 +472,7 @@ def load_wikidata_entities(entities: Iterable[Mapping[str, Any]] | Iterable[tupl
                         props["role"] = "part_of"
                     share = _first(quals, "P1107")
                     if share is not None and m.relation == "OWNS":
-                        props["stake_pct"] = round(float(share) * 100, 4) if float(share) <= 1 else float(share)
+                        props["stake_pct"] = round(float(share) * 100, 4)  # P1107 is a proportion (0..1); 1.5 is 150%, refused by the load gate
                     if pid == "P414":
                         raw = _first(quals, "P249")
                         if not raw:
