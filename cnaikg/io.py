@@ -113,6 +113,7 @@ def output_error(path: str | Path, exc: OSError, what: str = "write") -> str:
         errno.ENOENT: "check that the path exists",
         errno.EDQUOT: "the disk quota is full; free some space or choose another folder",
         errno.ENAMETOOLONG: "use a shorter path",
+        errno.EFBIG: "the file is larger than this system allows (or the disk is full); free space or choose another folder",
     }
     where = getattr(exc, "filename", None) or path
     return f"{where}: cannot {what}: {exc.strerror or exc}; {fixes.get(exc.errno or 0, 'check the path and its permissions')}"
