@@ -57,7 +57,7 @@ def normalize_name(text: str) -> str:
 # --------------------------------------------------------------------------- comparison keys that keep distinguishing tokens
 
 #: Legal forms that do not make a different legal person: dropped from the comparison key (at the end of a name).
-LEGAL_FORMS_EN = (
+LEGAL_FORMS_EN: tuple[tuple[str, ...], ...] = (
     ("company", "limited"), ("co", "limited"), ("co", "ltd"), ("pte", "ltd"), ("pty", "ltd"), ("limited",), ("ltd",), ("inc",),
     ("incorporated",), ("corporation",), ("corp",), ("company",), ("co",), ("plc",), ("llc",), ("lp",), ("llp",), ("sa",), ("ag",),
     ("nv",), ("bv",), ("se",), ("gmbh",), ("kk",), ("spa",), ("ab",), ("oy",), ("as",),
@@ -68,7 +68,7 @@ UNITS_EN = {"group": "group", "groups": "group", "holding": "holding", "holdings
 UNITS_ZH = (("控股集团", ("holding", "group")), ("集团", ("group",)), ("控股", ("holding",)), ("总公司", ("head",)),
             ("分公司", ("branch",)), ("子公司", ("subsidiary",)))
 #: Descriptive words dropped at the end of a name (they do not change which company is meant).
-DESCRIPTORS_EN = (("science", "and", "technology"), ("science", "technology"), ("technologies",), ("technology",), ("tech",), ("intelligent",))
+DESCRIPTORS_EN: tuple[tuple[str, ...], ...] = (("science", "and", "technology"), ("science", "technology"), ("technologies",), ("technology",), ("tech",), ("intelligent",))
 DESCRIPTORS_ZH = ("科技", "技术")
 #: Places: a name that carries one is a different entity from the same name with another place or none.
 PLACES = {

@@ -223,8 +223,9 @@ def fact_problems(fact: "Fact", ontology: "Ontology", entities: Mapping[str, "En
     for req in rel.required:
         if req not in fact.properties:
             out.append(("properties", f"{rel.name} requires {req!r}"))
-    if "amount" in fact.properties and "currency" in rel.properties and "currency" not in fact.properties:
-        out.append(("properties", "amount without a currency; add currency=CNY (or USD, ...)"))
+    for amount in ("amount", "round_amount"):
+        if amount in fact.properties and "currency" in rel.properties and "currency" not in fact.properties:
+            out.append(("properties", f"{amount} without a currency; add currency=CNY (or USD, ...)"))
     if fact.confidence not in CONFIDENCE_LEVELS_ALLOWED:
         out.append(("confidence", f"{fact.confidence!r} is not a confidence level; use one of {', '.join(CONFIDENCE_LEVELS_ALLOWED)}"))
     if not fact.sources:

@@ -278,17 +278,17 @@ def commit_files(root: Path, files: dict[Path, bytes]) -> None:
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            tmps[target] = Path(tmp)
+            os.chmod(tmp_name, 0o644)
+            tmps[target] = Path(tmp_name)
         plan = {"renames": [[str(tmps[t].relative_to(root)), str(t.relative_to(root))] for t in files]}
         write_bytes_atomic(root / JOURNAL, json.dumps(plan).encode("utf-8"))
     except BaseException:
-        for tmp in tmps.values():
-            tmp.unlink(missing_ok=True)
+        for written in tmps.values():
+            written.unlink(missing_ok=True)
         raise
     recover(root)

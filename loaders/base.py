@@ -44,7 +44,7 @@ __all__ = ["Loader", "LoadResult", "LoadReport", "FactTable", "REVIEW_COLUMNS", 
 MAX_NAME_LENGTH = 300
 #: Bounds of every table a loader reads: columns in the header, characters in one cell, bytes in one file.
 MAX_COLUMNS = 512
-MAX_CELL_CHARS = 100_000
+MAX_CELL_CHARS = 16_000_000
 MAX_FILE_BYTES = 2 * 1024**3
 
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -470,9 +470,9 @@ def _check_table(table: FactTable, kg: "KnowledgeGraph", ents: Mapping[str, Any]
     keep = fr.loc[~bad]
     if known_keys and len(keep):
         props = list(table.properties)
-        keys = [(s_, r_, o_, si or "", un or "", tuple(sorted((p, _norm_value(v)) for p, v in zip(props, vals) if v == v and v != "")))
+        fact_keys = [(s_, r_, o_, si or "", un or "", tuple(sorted((p, _norm_value(v)) for p, v in zip(props, vals) if v == v and v != "")))
                 for s_, r_, o_, si, un, *vals in keep[["subject", "relation", "object", "since", "until", *props]].itertuples(index=False)]
-        is_known = np.array([k in known_keys for k in keys], dtype=bool)
+        is_known = np.array([k in known_keys for k in fact_keys], dtype=bool)
         if is_known.any():
             known_table = FactTable(keep.loc[is_known], props, table.sources)
             result.known.extend(known_table[i] for i in range(len(known_table)))

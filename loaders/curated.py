@@ -396,6 +396,10 @@ def _parse_properties(row: Row, rel_name: str, onto: Ontology, problems: list[Pr
         if req not in out:
             problems.append(row.problem("properties", f"{rel_name} requires {req!r}", f"add {req}=... to properties"))
             ok = False
+    for amount in ("amount", "round_amount"):
+        if amount in out and "currency" in rel.properties and "currency" not in out:
+            problems.append(row.problem("properties", f"{amount} without a currency", "add currency=CNY (or USD, ...): an amount needs its currency"))
+            ok = False
     return out if ok else None
 
 

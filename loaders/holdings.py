@@ -148,7 +148,7 @@ def load_holdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, fund:
             conflict = (f"ticker {ticker} belongs to {tm.entity_id} ({kg.entity(tm.entity_id or '').name}) but the file names {name!r}",
                         f"ticker {ticker} belongs to {tm.entity_id}, whose names do not look like {name!r}; sent to review")
         if conflict:  # ticker and name disagree: never merged, shown for review
-            review.append({"kind": "conflict", "subject": fund_id, "relation": "HOLDS", "object": tm.entity_id, "object_name": name,
+            review.append({"kind": "conflict", "subject": fund_id, "relation": "HOLDS", "object": tm.entity_id if tm else "", "object_name": name,
                            "properties": f"weight_pct={wtext}; as_of={as_of}", "confidence": "low", "method": "ticker",
                            "conflict": conflict[0], "evidence": f"{shown}:{line}", "source_url": url, "source_published": as_of})
             skip("ticker", conflict[1])

@@ -324,13 +324,13 @@ class Resolver:
                     continue
                 self._names.setdefault(fold(text), {}).setdefault(e.id, how)
                 core, marks, legal = name_key_full(text)
-                k = (core, marks)
-                if k[0]:
-                    self._keys.setdefault(key_text(k), set()).add(e.id)
+                if core:
+                    kt = key_text((core, marks))
+                    self._keys.setdefault(kt, set()).add(e.id)
                     if legal:
-                        self._legal_keys.setdefault(key_text(k), set()).add(e.id)
+                        self._legal_keys.setdefault(kt, set()).add(e.id)
                     self._units.setdefault(e.id, set()).update(m for m in marks if m.startswith("unit:"))
-                    self._cores.setdefault(k[0], {}).setdefault(e.id, set()).add(k[1])
+                    self._cores.setdefault(core, {}).setdefault(e.id, set()).add(marks)
         self._same: dict[str, set[str]] = {}
         self._not_same: dict[str, set[str]] = {}
         for j in judgements:

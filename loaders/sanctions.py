@@ -304,8 +304,8 @@ def load_opensanctions(path: str | Path, *, kg: "KnowledgeGraph | None" = None, 
             continue
         p = ent["properties"]
         vals = lambda k: _values(p, k)  # noqa: E731
-        raw_ds = ent.get("datasets", [])
-        datasets = [raw_ds] if isinstance(raw_ds, str) else [str(d) for d in raw_ds if isinstance(d, (str, int))] if isinstance(raw_ds, type([])) else []
+        raw_ds: Any = ent.get("datasets", [])
+        datasets = _values({"d": raw_ds}, "d")  # a string where FollowTheMoney has a list is one value
         programmes = vals("program") or vals("programId")
         own: str | None = None
         for d in datasets:

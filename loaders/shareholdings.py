@@ -101,7 +101,7 @@ def load_shareholdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, 
     df.loc[df["relation"] == "", "relation"] = relation
 
     # ---------------------------------------------------------------- checks, whole columns at a time
-    reasons: list[tuple[str, Any, str, str]] = []  # (field, mask-or-reason-series, fix)
+    reasons: list[tuple[str, Any, str]] = []  # (field, mask-or-reason-series, fix)
 
     def by_value(col: str, fn: Any) -> Any:
         uniq = pd.Series(df[col].unique())
@@ -184,11 +184,11 @@ def load_shareholdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, 
             u = unresolved.get((side, r[side]))
             first = res.resolve(r[side], types=list(rel.domain if side == "investor" else rel.range)).candidates[:1] if u else ()
             sides[side] = sid or (first[0].id if first else "")
-        c = unresolved.get(("investor", r["investor"])) or unresolved.get(("investee", r["investee"])) or {}
-        review.append({"kind": "near-miss" if c.get("status") == "unresolved" else "ambiguous", "subject": sides["investor"],
+        un = unresolved.get(("investor", r["investor"])) or unresolved.get(("investee", r["investee"])) or {}
+        review.append({"kind": "near-miss" if un.get("status") == "unresolved" else "ambiguous", "subject": sides["investor"],
                        "subject_name": r["investor"], "relation": r["relation"], "object": sides["investee"], "object_name": r["investee"],
                        "since": r["date"], "properties": f"stake_pct={r['stake_pct']}", "confidence": "low",
-                       "method": "candidate", "conflict": f"{c.get('name', '')!r} is {c.get('status', '')}: " + " | ".join(c.get("candidates", [])),
+                       "method": "candidate", "conflict": f"{un.get('name', '')!r} is {un.get('status', '')}: " + " | ".join(un.get("candidates", [])),
                        "evidence": f"{shown}:{r['_line']}", "source_url": r["source"] if r["source"].startswith("http") else "",
                        "source_publisher": "" if r["source"].startswith("http") else r["source"], "source_published": r["date"]})
     good["subject"] = good["investor"].map(ids["investor"])

@@ -181,7 +181,7 @@ def load_to(kind: str, file: str | Path, out: str | Path, *, data: str | Path | 
     from cnaikg.loaders.base import LoadResult
 
     cls = registry.get("loader", kind)
-    loader = cls() if inspect.isclass(cls) else cls
+    loader: Any = cls() if inspect.isclass(cls) else cls
     if kg is None:
         from cnaikg.graph.kg import KnowledgeGraph
 
@@ -214,10 +214,12 @@ def run(args: argparse.Namespace) -> int:
     if args.list or not args.kind:
         rows = []
         for name in registry.names("loader"):
-            obj = registry.get("loader", name)
+            obj: Any = registry.get("loader", name)
             if inspect.isclass(obj) and issubclass(obj, Loader):
-                opts = ", ".join(k.rstrip("?") + ("" if k.endswith("?") else "=VALUE") for k in obj.options)
-                rows.append({"kind": name, "reads": " ".join(obj.suffixes), "options": opts, "description": obj.description})
+                declared: dict[str, str] = getattr(obj, "options", {})
+                opts = ", ".join(k.rstrip("?") + ("" if k.endswith("?") else "=VALUE") for k in declared)
+                rows.append({"kind": name, "reads": " ".join(getattr(obj, "suffixes", ())), "options": opts,
+                             "description": getattr(obj, "description", "")})
         emit(rows, args.format, columns=["kind", "reads", "options", "description"])
         return 0 if args.list else 2
     if not args.file:

@@ -106,7 +106,9 @@ add(Case("sh-million-columns", load("shareholdings", "h.csv"), {"h.csv": ",".joi
 add(Case("sh-gbk", load("shareholdings", "h.csv"), {"h.csv": (SH + "国家集成电路产业投资基金,中芯国际,5,2024,x\n").encode("gbk")}, "error", "not valid UTF-8"))
 add(Case("sh-unclosed-quote", load("shareholdings", "h.csv"), {"h.csv": SH + 'Big Fund II,"SMIC,5,2024-06-30,x\n'}, "error", "h.csv"))
 add(Case("sh-huge-cell", load("shareholdings", "h.csv"), {"h.csv": SH + 'Big Fund II,"' + "x" * 200_000 + '",5,2024-06-30,x\n'},
-         "error", "longer than the limit"))
+         "skip", "not a name"))
+add(Case("sh-cell-over-the-limit", load("shareholdings", "h.csv"), {"h.csv": SH + 'Big Fund II,"' + "x" * 16_000_001 + '",5,2024-06-30,x\n'},
+         "error", "longer than the limit of 16000000"))
 add(Case("sh-not-parquet", load("shareholdings", "h.parquet"), {"h.parquet": "investor,investee\n"}, "error", "not a readable Parquet"))
 add(Case("sh-folder-not-file", ["load", "shareholdings", "{in}", "--data", "{data}", "--out", "{out}"], {}, "error", "is a folder"))
 add(Case("sh-no-such-file", load("shareholdings", "nope.csv"), {}, "error", "no such file"))
@@ -312,6 +314,8 @@ for cid, fn, expect, needle in [
     ("val-stake-underscore", edit("relationships.csv", "stake_pct=12.5", "stake_pct=1_2"), "error", "underscores"),
     ("val-stake-fullwidth", edit("relationships.csv", "stake_pct=12.5", "stake_pct=１２"), "error", "full-width"),
     ("val-amount-underscore", edit("relationships.csv", "amount=100000000", "amount=100_000_000"), "error", "underscores"),
+    ("val-amount-without-currency", edit("relationships.csv", "amount=100000000; currency=CNY", "amount=100000000"), "error",
+     "amount without a currency"),
     ("val-ownership-cycle-100", append("relationships.csv", "chipco,OWNS,acme-ai,2024,,stake_pct=100,src-a,high,\n"
                                                              "acme-ai,OWNS,chipco,2024,,stake_pct=100,src-a,high,\n"), "error", "ownership cycle"),
     ("val-stakes-over-100", append("relationships.csv", "state-fund-x,OWNS,acme-ai,2024,,stake_pct=70,src-a,high,\n"
