@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_name", "fold", "CORPORATE_SUFFIXES_EN", "CORPORATE_SUFFIXES_ZH"]
+__all__ = ["normalize_name", "fold", "CORPORATE_SUFFIXES_EN", "CORPORATE_SUFFIXES_ZH", "name_key", "name_key_full", "key_text",
+           "has_legal_form", "distinguishing_suffix"]
 
 # Stripped from the end of a name, repeatedly, longest first.
 CORPORATE_SUFFIXES_EN = (
@@ -281,3 +282,38 @@ def key_text(key: tuple[str, frozenset[str]]) -> str:
     'bigfund|num:2'
     """
     return key[0] + "|" + ",".join(sorted(key[1]))
+
+
+_TRAILING = re.compile(
+    r"\s*(?:"
+    r"[\(（][^\)）]{1,30}[\)）]"  # a bracketed part: (Wuxi), （北京）, (Phase II)
+    r"|,?\s*(?:phase|series|fund|no\.?)\s+(?:[0-9]{1,3}|i{1,3}|iv|vi{0,3}|ix|x)\b"  # Phase II, Fund 2
+    r"|\s(?:i{1,3}|iv|vi{0,3}|ix|x|[0-9]{1,3})\b(?![-./][0-9])"  # a bare numeral after the name: Big Fund III
+    r"|第?[一二三四五六七八九十0-9]{1,3}[期号代]"  # 二期, 第三期
+    r")",
+    re.IGNORECASE,
+)
+
+
+def distinguishing_suffix(text: str, end: int) -> int:
+    """Where a name mentioned at ``text[:end]`` really ends: after any phase, number or bracketed part that follows it.
+
+    A text scanner that finds "National Integrated Circuit Industry Investment Fund" must resolve the
+    whole "… Fund Phase II": the words after a name can make it another entity.
+
+    >>> t = "The National Integrated Circuit Industry Investment Fund Phase II invested in MetaX"
+    >>> end = t.index(" Phase")
+    >>> t[:distinguishing_suffix(t, end)]
+    'The National Integrated Circuit Industry Investment Fund Phase II'
+    >>> t = "华虹半导体（无锡）有限公司宣布"
+    >>> t[:distinguishing_suffix(t, 5)]
+    '华虹半导体（无锡）'
+    >>> distinguishing_suffix("Big Fund invested in 2024.", 8)
+    8
+    """
+    pos = end
+    while True:
+        m = _TRAILING.match(text, pos)
+        if not m or m.end() == pos:
+            return pos
+        pos = m.end()

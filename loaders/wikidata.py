@@ -301,6 +301,9 @@ class _Resolver:
             if q:
                 self.by_qid[str(q)] = e.id
         self.cache: dict[str, tuple[str | None, str, list[str]]] = {}
+        from cnaikg.loaders.resolve import resolver_for
+
+        self.res = resolver_for(kg)
 
     def resolve(self, qid: str) -> tuple[str | None, str, list[str]]:
         """(entity id or None, how or why not, candidates)."""
@@ -312,8 +315,12 @@ class _Resolver:
             out = (None, "unresolved", [])
         else:
             found: set[str] = set()
-            for n in _names(self.items[qid]):
-                found |= set(self.kg.candidates(n))
+            for n in _names(self.items[qid]):  # exact names and name keys only: a look-alike label never merges
+                m = self.res.resolve(n)
+                if m.resolved and m.method in ("name", "name_zh", "alias", "normalized-name", "judgement"):
+                    found.add(m.entity_id or "")
+                elif m.status == "ambiguous" and m.method != "generic-name":
+                    found |= {c.id for c in m.candidates}
             known = sorted(i for i in found if self.kg.entity(i).identifiers.get("wikidata") not in (None, "", qid))
             ok = sorted(found - set(known))
             if len(ok) == 1:
