@@ -157,8 +157,11 @@ def staged_dir(target: str | Path, *, keep: Iterable[str] = ()) -> Iterator[Path
     if target.exists() and not target.is_dir():
         raise NotADirectoryError(20, "Not a directory (a file stands where the output folder should be)", str(target))
     parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=parent))
+    except OSError as exc:  # name the folder the user gave, not the staging folder
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     try:
         yield stage
         written = sorted(p.name for p in stage.iterdir())

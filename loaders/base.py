@@ -394,12 +394,38 @@ def check_result(result: LoadResult, kg: "KnowledgeGraph", *, today: Any = None)
             else:
                 kept.append(f)
         keep = kept
+    keep = _refuse_overfull(keep, report)
     if result.known:
         report.counts["already_known"] = len(result.known)
         report.notes.append(f"{len(result.known)} fact(s) are already in the data: written to known.csv as corroboration, not as new facts")
     result.facts = keep
     report.rows_loaded = min(report.rows_loaded, len(keep)) if report.rows_loaded else report.rows_loaded
     return result
+
+
+def _refuse_overfull(facts: list[Fact], report: LoadReport) -> list[Fact]:
+    """Stakes of one load in one company on one date that sum above 100% (plus rounding): the snapshot is refused."""
+    from cnaikg.graph.values import STAKE_TOLERANCE
+
+    sums: dict[tuple[str, str], float] = {}
+    for f in facts:
+        if f.relation == "OWNS" and isinstance(f.properties.get("stake_pct"), (int, float)):
+            k = (f.object, f.since)
+            sums[k] = sums.get(k, 0.0) + float(f.properties["stake_pct"])
+    over = {k: v for k, v in sums.items() if v > 100 + STAKE_TOLERANCE}
+    if not over:
+        return facts
+    out = []
+    for f in facts:
+        k = (f.object, f.since)
+        if f.relation == "OWNS" and k in over:
+            file, line = _origin_line(f.origin)
+            report.skipped.append(Problem(file or report.file, line, "stake_pct", f"stakes in {k[0]} on {k[1] or 'an undated row'} sum to "
+                                          f"{over[k]:.4g}% (more than 100%)", "check the holders' stakes of that date", "warning"))
+            report.counts["skipped_stakes_over_100"] = report.counts.get("skipped_stakes_over_100", 0) + 1
+        else:
+            out.append(f)
+    return out
 
 
 def _check_table(table: FactTable, kg: "KnowledgeGraph", ents: Mapping[str, Any], day: Any, report: LoadReport,
@@ -467,6 +493,18 @@ def _check_table(table: FactTable, kg: "KnowledgeGraph", ents: Mapping[str, Any]
             file, line = _origin_line(o)
             report.skipped.append(Problem(file or report.file, line, fld, why, "the row was not loaded", "warning"))
         report.counts["skipped_invalid_value"] = int(bad.sum())
+    owns = (fr["relation"] == "OWNS") & ~bad if "stake_pct" in fr.columns else None
+    if owns is not None and owns.any():
+        stake = pd.to_numeric(fr["stake_pct"], errors="coerce").where(owns, 0.0).fillna(0.0)
+        total = stake.groupby([fr["object"], fr["since"]]).transform("sum")
+        over = owns & (total > 100 + 0.5)
+        if over.any():
+            for o, obj, since, t in zip(fr.loc[over, "origin"].head(1000), fr.loc[over, "object"], fr.loc[over, "since"], total[over]):
+                file, line = _origin_line(o)
+                report.skipped.append(Problem(file or report.file, line, "stake_pct", f"stakes in {obj} on {since} sum to {t:.4g}% (more than 100%)",
+                                              "check the holders' stakes of that date", "warning"))
+            report.counts["skipped_stakes_over_100"] = int(over.sum())
+            bad = bad | over
     keep = fr.loc[~bad]
     if known_keys and len(keep):
         props = list(table.properties)

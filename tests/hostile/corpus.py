@@ -95,6 +95,8 @@ SH_ROWS = {
 for cid, (body, expect, needle, absent) in SH_ROWS.items():
     add(Case(cid, load("shareholdings", "h.csv"), {"h.csv": body}, expect, needle, absent))
 
+add(Case("sh-stakes-over-100-one-date", load("shareholdings", "h.csv"),
+         {"h.csv": SH + f"Big Fund II,SMIC,60,2024-06-30,{SRC}\nTencent,SMIC,50,2024-06-30,{SRC}\n"}, "skip", "sum to 110", "smic"))
 add(Case("sh-empty-file", load("shareholdings", "h.csv"), {"h.csv": b""}, "error", "the file is empty"))
 add(Case("sh-only-bom", load("shareholdings", "h.csv"), {"h.csv": b"\xef\xbb\xbf\n\n"}, "error", "the file is empty"))
 add(Case("sh-header-only", load("shareholdings", "h.csv"), {"h.csv": SH}, "ok"))
