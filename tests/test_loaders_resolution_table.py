@@ -9,6 +9,7 @@ look-alike it must never merge with. The bar is zero wrong merges; recall is pri
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,23 @@ def test_judgements_are_honoured():
     assert (m.entity_id, m.method) == ("moore-threads", "judgement")
     assert judged.resolve("China Mobile").entity_id != "china-mobile-group", "a not_same judgement removes an exact alias match too"
     assert judged.resolve("中国移动").entity_id == "china-mobile-group", "other names are untouched"
+
+
+def test_a_recorded_judgement_is_honoured_by_the_next_load(tmp_path):
+    from conftest import run_cli
+    from loaders_fixtures import fixture_data_dir
+
+    data = fixture_data_dir(tmp_path)
+    rows = tmp_path / "h.csv"
+    rows.write_text("investor,investee,stake_pct,date,source\nTencnet Holdings Ltd,Zhipu AI,3,2024-10,https://example.org/r\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_cli("load", "shareholdings", str(rows), "--data", str(data), "--out", str(out), check=True)
+    assert "tencent" not in (out / "facts.csv").read_text(encoding="utf-8"), "a typo is a review candidate, never a fact"
+    assert "fuzzy" in (out / "review.csv").read_text(encoding="utf-8")
+    run_cli("resolve", "Tencnet Holdings Ltd", "--same", "tencent", "--data", str(data), "--note", "typo in the filing", check=True)
+    assert "Tencnet Holdings Ltd,tencent,same,typo in the filing" in (data / "judgements.csv").read_text(encoding="utf-8")
+    shown = run_cli("resolve", "Tencnet Holdings Ltd", "--data", str(data), "--format", "json")
+    assert json.loads(shown.stdout)[0]["method"] == "judgement"
+    run_cli("load", "shareholdings", str(rows), "--data", str(data), "--out", str(out), check=True)
+    assert "tencent,OWNS,zhipu-ai" in (out / "facts.csv").read_text(encoding="utf-8")
+    assert run_cli("validate", "--data", str(data)).returncode == 0
