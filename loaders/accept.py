@@ -206,6 +206,7 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
         return result
 
     rel_path, src_path = root / RELATIONSHIPS_FILE, root / SOURCES_FILE
+    _check_targets([rel_path, src_path])
     rel_bytes = _csv_bytes(RELATIONSHIP_COLUMNS, new_rows, rel_path.read_bytes() if rel_path.is_file() else None)
     src_bytes = _csv_bytes(SOURCE_COLUMNS, list(new_sources.values()), src_path.read_bytes() if src_path.is_file() else None) \
         if new_sources or not src_path.is_file() else src_path.read_bytes()
@@ -262,6 +263,16 @@ def recover(root: str | Path) -> list[Path]:
     return done
 
 
+def _check_targets(targets: list[Path]) -> None:
+    """A folder where a file goes (or a file where a folder goes) is one clear error before anything is written."""
+    for target in targets:
+        if target.is_dir() or (target.parent.exists() and not target.parent.is_dir()):
+            where = target if target.is_dir() else target.parent
+            raise LoaderError(f"{where}: a {'folder' if target.is_dir() else 'file'} stands where the "
+                              f"{'file' if target.is_dir() else 'folder'} {target.name if target.is_dir() else target.parent.name} belongs; "
+                              "move it away and run the command again (nothing was written)")
+
+
 def commit_files(root: Path, files: dict[Path, bytes]) -> None:
     """Write several files of the data folder as one set: all new or (after an interrupt) all old.
 
@@ -274,6 +285,7 @@ def commit_files(root: Path, files: dict[Path, bytes]) -> None:
     import os
 
     recover(root)
+    _check_targets(list(files))
     tmps: dict[Path, Path] = {}
     try:
         for target, data in files.items():

@@ -377,6 +377,15 @@ for cid, body, expect, needle in [
 ]:
     add(Case(cid, A, {"review.csv": body}, expect, needle))
 add(Case("acc-no-review-file", A, {}, "error", "no such file"))
+
+
+def folder_where_file_goes(d: object) -> None:
+    (d / "relationships").mkdir(exist_ok=True)  # type: ignore[operator]
+    (d / "relationships" / "news.csv").mkdir()  # type: ignore[operator]
+
+
+add(Case("acc-folder-where-a-file-goes", A, {"review.csv": RV + "accept,candidate,chipco,SUPPLIES,acme-ai,goods=x,low,e,https://example.org/a,Ex,2024-01-01\n"},
+         "error", "a folder stands where the file news.csv belongs", data=folder_where_file_goes))
 add(Case("acc-data-not-data", ["accept", "{in}/review.csv", "--data", "{in}"], {"review.csv": RV}, "error", "not a data folder"))
 
 # --------------------------------------------------------------------------- resolve
