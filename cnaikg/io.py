@@ -49,8 +49,13 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
     Readers never see a half-written file, and a failed run leaves the old file intact.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
+    if target.is_dir():
+        raise IsADirectoryError(21, "Is a directory (a folder stands where the file should be written)", str(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
+    except OSError as exc:  # name the path the user gave, not the temporary file
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
