@@ -370,7 +370,9 @@ def check_result(result: LoadResult, kg: "KnowledgeGraph", *, today: Any = None)
                 report.skipped.append(Problem(file or report.file, line, fld, why, "the row was not loaded", "warning"))
             report.counts["skipped_invalid_value"] = report.counts.get("skipped_invalid_value", 0) + 1
             continue
-        if fact_key(f) in known_keys:
+        k = fact_key(f)
+        rel = onto.relation_types.get(f.relation)
+        if k in known_keys or (rel is not None and rel.symmetric and (k[2], k[1], k[0], *k[3:]) in known_keys):
             result.known.append(f)
             continue
         keep.append(f)
