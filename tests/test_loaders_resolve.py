@@ -107,3 +107,21 @@ def test_ticker_spellings(text, expected):
         assert parse_ticker(text) is None
     else:
         assert parse_ticker(text) == expected
+
+
+def test_the_reported_cases_on_the_shipped_dataset(kg):
+    """Issue 10's repro cases, on the shipped data: nothing merged by similarity, generic names ambiguous, Chinese names resolve."""
+    from cnaikg.loaders.resolve import resolver_for
+
+    res = resolver_for(kg)
+    for name in ("Shanghai Integrated Circuit Industry Investment Fund", "Beijing Integrated Circuit Industry Investment Fund",
+                 "上海集成电路产业投资基金", "The National Integrated Circuit Industry Investment Fund Phase II"):
+        m = res.resolve(name)
+        assert not (m.resolved and (m.entity_id or "").startswith("big-fund")), (name, m.why())
+        assert m.entity_id != "big-fund-i", name
+    for name in ("Big Fund", "大基金"):
+        m = res.resolve(name)
+        assert m.status == "ambiguous" and {"big-fund-i", "big-fund-ii", "big-fund-iii"} <= {c.id for c in m.candidates}
+    assert res.resolve("Hua Hong Semiconductor (Wuxi) Limited").entity_id != "hua-hong"
+    assert res.resolve("China Mobile Limited").entity_id != "china-mobile"
+    assert res.resolve("华虹半导体").entity_id == "hua-hong" and res.resolve("百度").entity_id == "baidu"
