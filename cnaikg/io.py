@@ -96,6 +96,23 @@ def write_csv_atomic(path: str | Path, header: Sequence[str], rows: Iterable[Seq
 
 
 _STAGE_MARK = ".cnaikg-set"
+_OWNER = ".cnaikg-owner"
+
+
+def _remove_abandoned(parent: Path, name: str) -> None:
+    """Remove staging folders of ``name`` left by a process that was killed (its owner is no longer running)."""
+    for p in parent.glob(f"{name}.tmp-*"):
+        owner = p / _OWNER
+        try:
+            pid = int(owner.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            continue  # not ours, or still being set up
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def output_error(path: str | Path, exc: OSError, what: str = "write") -> str:
@@ -164,11 +181,14 @@ def staged_dir(target: str | Path, *, keep: Iterable[str] = ()) -> Iterator[Path
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(parent, target.name)
         stage = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=parent))
+        (stage / _OWNER).write_text(str(os.getpid()), encoding="utf-8")
     except OSError as exc:  # name the folder the user gave, not the staging folder
         raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     try:
         yield stage
+        (stage / _OWNER).unlink(missing_ok=True)
         written = sorted(p.name for p in stage.iterdir())
         (stage / _STAGE_MARK).write_text("\n".join(written) + "\n", encoding="utf-8")
         os.chmod(stage, 0o755)

@@ -95,7 +95,9 @@ def test_build_killed_at_random_moments_leaves_the_old_or_the_new_set(tmp_path):
     text = err.decode()
     assert p.returncode == 2 and "Traceback" not in text and "cannot" in text and "free" in text, text[-1500:]
     assert _snap(out) == before, "the previous complete output stays"
-    assert {x.name for x in tmp_path.iterdir() if ".tmp-" in x.name} == stale, "the failed run removed its staging folder"
+    assert not {x.name for x in tmp_path.iterdir() if ".tmp-" in x.name} - stale, "the failed run removed its staging folder"
+    _timed("build", "--data", str(old_data), "--out", str(out), *steps)
+    assert [x.name for x in tmp_path.iterdir() if x.name.startswith("out.tmp-")] == [], "staging folders of killed runs are cleaned up"
 
 
 def test_load_killed_at_random_moments_leaves_the_old_or_the_new_set(tmp_path):
@@ -155,3 +157,32 @@ def test_accept_killed_at_random_moments_leaves_both_files_old_or_both_new(tmp_p
     again = _cli("accept", str(review), "--data", str(work))
     _, err = again.communicate(timeout=120)
     assert again.returncode == 0 and b"already in the curated data" in err and _snap(work, files) == new, "accepting twice changes nothing"
+
+
+def test_an_accept_cut_between_its_two_renames_is_completed_by_the_next_command(tmp_path, monkeypatch):
+    """The worst moment: one file renamed, the other not. The journal makes the next reader finish the set."""
+    import cnaikg.loaders.accept as acc
+    from cnaikg.loaders.curated import read_dataset
+
+    data = make_data_dir(tmp_path)
+    rel, src = data / "relationships" / "news.csv", data / "sources" / "news.csv"
+    new = {rel: b"subject,relation,object,since,until,properties,sources,confidence,note\n"
+                b"chipco,SUPPLIES,acme-ai,2024,,goods=boards,news-x,low,\n",
+           src: b"id,url,publisher,published,title\nnews-x,https://example.org/x,Ex,2024-02-01,X\n"}
+    real_replace, calls = os.replace, []
+
+    def cut(a, b):
+        calls.append(b)
+        if len(calls) == 3:  # 1: the journal itself, 2: the first file, 3: the second file
+            raise KeyboardInterrupt  # the process dies between the two renames
+        real_replace(a, b)
+
+    monkeypatch.setattr(os, "replace", cut)
+    try:
+        acc.commit_files(data, new)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert (data / acc.JOURNAL).is_file() and sum(p.is_file() for p in new) == 1, "a mix on disk, with its journal"
+    ds = read_dataset(data)  # any later command reads the folder first: it completes the set
+    assert ds.errors == [] and all(p.read_bytes() == b for p, b in new.items()) and not (data / acc.JOURNAL).exists()
