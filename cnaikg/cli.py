@@ -47,26 +47,52 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 ok, 1 checks failed, 2 usage or data error)."""
+    """Run the command line; return the exit code (0 ok, 1 checks failed, 2 usage, data or file error, 3 internal error).
+
+    No traceback reaches the user: errors of cnaikg (KGError), of the operating
+    system (OSError: a missing path, a read-only folder, a full disk) and inputs
+    nested too deeply become one line on stderr naming the path and the fix.
+    """
     parser = make_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2
+    cmd = f"cnaikg {args.command}"
     try:
         return int(args._run(args) or 0)
     except DataError as exc:
-        print(f"cnaikg {args.command}: {exc}", file=sys.stderr)
+        print(f"{cmd}: {exc}", file=sys.stderr)
         print("fix the problems above, then run `cnaikg validate`", file=sys.stderr)
         return 2
     except KGError as exc:
-        print(f"cnaikg {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{cmd}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"cnaikg {args.command}: interrupted", file=sys.stderr)
+        print(f"{cmd}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `cnaikg ... | head`
         return 0
+    except OSError as exc:  # a path the user gave: missing, a folder, read-only, a full disk
+        from cnaikg.io import output_error
+
+        print(f"{cmd}: error: {output_error(getattr(exc, 'filename', None) or '', exc, 'read or write')}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print(f"{cmd}: error: the input is nested too deeply (limit {sys.getrecursionlimit()} levels); check the file", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"{cmd}: error: out of memory; the input is too large for this machine (split it)", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: one line, never a traceback; CNAIKG_DEBUG=1 shows it
+        import os
+        import traceback
+
+        if os.environ.get("CNAIKG_DEBUG"):
+            traceback.print_exc()
+        print(f"{cmd}: internal error: {type(exc).__name__}: {str(exc)[:300]} (please report it; run with CNAIKG_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,7 +27,7 @@ from functools import lru_cache
 __all__ = ["PartialDate", "parse_date", "is_date", "to_date", "valid_on", "DATE_HELP"]
 
 DATE_HELP = "write YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-05 or 2024-05-17)"
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only: \d also matches ٢٠٢٤ and ２０２４
 
 
 @dataclass(frozen=True, order=True)

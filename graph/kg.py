@@ -25,7 +25,7 @@ import networkx as nx
 from cnaikg.errors import AmbiguousEntityError, UnknownEntityError
 from cnaikg.graph.dates import to_date, valid_on
 from cnaikg.graph.model import Entity, Fact, Source
-from cnaikg.graph.names import fold, normalize_name
+from cnaikg.graph.names import fold, key_text, name_key
 from cnaikg.graph.ontology import Ontology, load_ontology
 
 __all__ = ["KnowledgeGraph", "build_graph"]
@@ -243,7 +243,7 @@ class KnowledgeGraph:
         yield e.id
         for n in e.all_names:
             yield fold(n)
-            yield normalize_name(n)
+            yield key_text(name_key(n))  # places, phases, units and brackets must agree (cnaikg.graph.names.name_key)
         for k in ("wikidata", "uscc", "lei"):
             if e.identifiers.get(k):
                 yield fold(str(e.identifiers[k]))
@@ -270,7 +270,7 @@ class KnowledgeGraph:
         t = text.strip()
         if t in self.G:
             return [t]
-        for key in (fold(t), normalize_name(t), t.split(".")[0].lstrip("0") if t.split(".")[0].isdigit() else None):
+        for key in (fold(t), key_text(name_key(t)), t.split(".")[0].lstrip("0") if t.split(".")[0].isdigit() else None):
             if key and key in idx:
                 return sorted(idx[key])
         return []

@@ -57,12 +57,9 @@ class PropertySpec:
         """
         raw = raw.strip()
         if self.type in ("number", "percent"):
-            try:
-                value = float(raw.replace("_", ""))
-            except ValueError:
-                raise ValueError(f"{raw!r} is not a number; write digits only, e.g. 1500000000 or 12.5") from None
-            if not math.isfinite(value):
-                raise ValueError(f"{raw!r} is not a finite number")
+            from cnaikg.graph.values import parse_number  # the one number parser of every loader
+
+            value = parse_number(raw, percent=self.type == "percent")
             lo, hi = (0.0, 100.0) if self.type == "percent" else (self.minimum, self.maximum)
             if (lo is not None and value < lo) or (hi is not None and value > hi):
                 span = f"{_fmt(lo)} to {_fmt(hi)}" if hi is not None else f"at least {_fmt(lo)}"

@@ -12,8 +12,13 @@ and may correct any cell (``properties``, ``since``, ``confidence``...) first.
    ``DIR/sources/news.csv`` in the curated format (files created with headers
    when absent; a fact already in the curated data is not appended twice);
 3. re-validates the whole folder with :func:`cnaikg.loaders.curated.read_dataset`
-   on a temporary copy, and only when it is valid renames the two new files into
-   place. When validation fails nothing is written and every error is reported.
+   on a temporary copy, and only when it is valid switches the two new files into
+   place as one set (:func:`commit_files`: temporary files, a journal, renames; an
+   interrupt leaves both old files, or :func:`recover` completes both new ones).
+   When validation fails nothing is written and every error is reported.
+
+A row already in the data (numbers compared as numbers: 600000000.0 is
+600000000) is reported as already present, so accepting twice changes nothing.
 
 Source ids are stable hashes of the article URL and date (``news-…``), so
 accepting more rows of the same article later reuses its source row.
@@ -33,7 +38,7 @@ from typing import Any
 from cnaikg.errors import DataError, LoaderError, Problem
 from cnaikg.graph.model import stable_id
 from cnaikg.io import spreadsheet_safe, write_bytes_atomic
-from cnaikg.loaders.base import read_table
+from cnaikg.loaders.base import _norm_value, read_table
 
 __all__ = ["accept_review", "AcceptResult", "ACCEPT_VALUES", "REJECT_VALUES", "RELATIONSHIPS_FILE", "SOURCES_FILE"]
 
@@ -171,6 +176,7 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
     root = Path(data) if data else data_dir()
     if not (root / "ontology.toml").is_file():
         raise LoaderError(f"{root}: not a data folder (no ontology.toml); pass --data DIR pointing at the curated data")
+    recover(root)
     shown = str(review)
     optional = ("kind", "since", "until", "properties", "confidence", "conflict", "curated", "evidence", "method", "score",
                 "source_url", "source_publisher", "source_published", "source_title", "subject_name", "object_name", "accept")
@@ -207,7 +213,7 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
         return result
 
     before = read_dataset(root, today=today)
-    seen_keys = {(f.subject, f.relation, f.object) + tuple(sorted((k, str(v)) for k, v in f.properties.items())): f.origin for f in before.facts}
+    seen_keys = {(f.subject, f.relation, f.object) + tuple(sorted((k, _norm_value(v)) for k, v in f.properties.items())): f.origin for f in before.facts}
     by_ends: dict[tuple[str, str, str], list[Any]] = {}
     for f in before.facts:
         by_ends.setdefault((f.subject, f.relation, f.object), []).append(f)
@@ -218,11 +224,12 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
     for line, r in accepted:
         src_id = stable_id(r.get("source_url", ""), r.get("source_published", ""), r.get("source_publisher", ""), prefix="news-")
         props = "; ".join(p.strip() for p in r.get("properties", "").split(";") if p.strip())
-        key = (r["subject"], r["relation"], r["object"]) + tuple(sorted(tuple(x.strip() for x in p.split("=", 1)) for p in props.split(";") if "=" in p))
+        key = (r["subject"], r["relation"], r["object"]) + tuple(sorted((k.strip(), _norm_value(v.strip())) for k, v in
+                                                                         (p.split("=", 1) for p in props.split(";") if "=" in p)))
         sym = before.ontology.relation_types.get(r["relation"])
         if sym is not None and sym.symmetric and r["object"] < r["subject"]:
             key = (r["object"], r["relation"], r["subject"]) + key[3:]
-        same = [f for f in by_ends.get(key[:3], []) if all(str(f.properties.get(k, "")) == v for k, v in key[3:])]
+        same = [f for f in by_ends.get(key[:3], []) if all(_norm_value(f.properties.get(k, "")) == v for k, v in key[3:])]
         if key in seen_keys or same:
             where = seen_keys.get(key) or same[0].origin
             if same and r.get("kind") == "known" and (r.get("source_url") or "").strip():  # corroboration: cite the article on that row
@@ -250,6 +257,7 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
         return result
 
     rel_path, src_path = root / RELATIONSHIPS_FILE, root / SOURCES_FILE
+    _check_targets([rel_path, src_path])
     edits = {p.resolve(): b for p, b in corroboration_edits(root, corroborate).items()}
     # a corroborated fact may sit in relationships/news.csv itself: append the new rows to the edited bytes
     existing_rel = edits.pop(rel_path.resolve(), None) if rel_path.resolve() in edits else (rel_path.read_bytes() if rel_path.is_file() else None)
@@ -276,8 +284,86 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
                             + ("" if fresh else " (the errors were there before the accept: run `cnaikg validate --data DIR` and fix them first)"),
                             "correct the rows in the review file (or the curated data) and run cnaikg accept again")]
             raise DataError(head + (fresh or errors))
-    result.written = [write_bytes_atomic(src_path, src_bytes)]
+    # every file of the accept is switched into place as one set (temporary files, a journal, renames)
+    files: dict[Path, bytes] = {src_path: src_bytes}
     if new_rows or rel_path.is_file():
-        result.written.append(write_bytes_atomic(rel_path, rel_bytes))
-    result.written += [write_bytes_atomic(path, data_) for path, data_ in edits.items()]
+        files[rel_path] = rel_bytes
+    files.update(edits)
+    commit_files(root, files)
+    result.written = list(files)
     return result
+
+
+JOURNAL = ".cnaikg-commit.json"
+
+
+def recover(root: str | Path) -> list[Path]:
+    """Finish a commit an interrupt cut short: every file it wrote is switched into place (or nothing, if it never began).
+
+    Called before the data folder is read (``read_dataset``, ``accept_review``); returns the paths it completed.
+    """
+    import json
+    import os
+
+    root = Path(root)
+    journal = root / JOURNAL
+    if not journal.is_file():
+        return []
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+        pairs = [(root / a, root / b) for a, b in plan["renames"]]
+    except (ValueError, KeyError, TypeError, OSError):
+        journal.unlink(missing_ok=True)  # a journal cut while written: the commit never began
+        return []
+    done = []
+    for tmp, target in pairs:
+        if tmp.is_file():
+            os.replace(tmp, target)
+            done.append(target)
+    journal.unlink(missing_ok=True)
+    return done
+
+
+def _check_targets(targets: list[Path]) -> None:
+    """A folder where a file goes (or a file where a folder goes) is one clear error before anything is written."""
+    for target in targets:
+        if target.is_dir() or (target.parent.exists() and not target.parent.is_dir()):
+            where = target if target.is_dir() else target.parent
+            raise LoaderError(f"{where}: a {'folder' if target.is_dir() else 'file'} stands where the "
+                              f"{'file' if target.is_dir() else 'folder'} {target.name if target.is_dir() else target.parent.name} belongs; "
+                              "move it away and run the command again (nothing was written)")
+
+
+def commit_files(root: Path, files: dict[Path, bytes]) -> None:
+    """Write several files of the data folder as one set: all new or (after an interrupt) all old.
+
+    Each file is written to a temporary name beside its target; a journal naming
+    the renames is written atomically; the renames follow and the journal is
+    removed. An interrupt before the journal leaves the old files; after it,
+    :func:`recover` completes the renames the next time the folder is read.
+    """
+    import json
+    import os
+
+    root = Path(root).resolve()
+    files = {Path(t).resolve(): b for t, b in files.items()}
+    recover(root)
+    _check_targets(list(files))
+    tmps: dict[Path, Path] = {}
+    try:
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp_name, 0o644)
+            tmps[target] = Path(tmp_name)
+        plan = {"renames": [[str(tmps[t].relative_to(root)), str(t.relative_to(root))] for t in files]}
+        write_bytes_atomic(root / JOURNAL, json.dumps(plan).encode("utf-8"))
+    except BaseException:
+        for written in tmps.values():
+            written.unlink(missing_ok=True)
+        raise
+    recover(root)

@@ -19,6 +19,7 @@ import datetime as _dt
 import io
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -27,6 +28,7 @@ from cnaikg.errors import DataError, LoaderError, Problem
 from cnaikg.graph.dates import DATE_HELP, parse_date
 from cnaikg.graph.model import CONFIDENCE_LEVELS, Entity, Fact, Source
 from cnaikg.graph.ontology import Ontology, load_ontology
+from cnaikg.graph.values import non_ascii_digits
 
 __all__ = [
     "Dataset",
@@ -37,6 +39,8 @@ __all__ = [
     "SOURCE_COLUMNS",
     "TICKER_FORMAT_COLUMNS",
     "CuratedLoader",
+    "whole_data_problems",
+    "safe_pattern_problem",
 ]
 
 ENTITY_COLUMNS = ("id", "type", "name", "name_zh", "aliases", "category", "founded", "wikidata", "uscc", "lei", "sources", "note")
@@ -55,6 +59,13 @@ IDENTIFIER_RULES: Mapping[str, tuple[re.Pattern[str], str]] = {
     "lei": (re.compile(r"^[A-Z0-9]{18}\d{2}$"), "a 20-character LEI"),
 }
 LIST_SEP = "|"
+#: Bounds of a curated table: columns in a header; characters in one cell (the csv module's limit, named in its error).
+MAX_COLUMNS = 256
+MAX_CELL_CHARS = 131_072
+#: Ticker formats are regular expressions read from data: only this safe subset is compiled (no groups with
+#: quantifiers inside quantified groups, no backreferences or lookarounds), so a pattern cannot hang validation.
+SAFE_PATTERN = re.compile(r"^\^?(?:\\[dDwWsS.\-]|\[[^\[\]]{1,40}\]|\((?:[^()*+?{}\\]|\\.){0,60}\)|[A-Za-z0-9.\-_ :|]|\{[0-9]{1,2}(?:,[0-9]{0,2})?\}|[?*+])*\$?$")
+MAX_PATTERN_LENGTH = 120
 
 
 @dataclass
@@ -144,15 +155,24 @@ def _rows(path: Path, shown: str, columns: Sequence[str], problems: list[Problem
     if not text.strip():
         problems.append(Problem(shown, 0, "", "the file is empty", f"start it with the header line: {','.join(required or columns)}"))
         return
+    first = text.split("\n", 1)[0]
+    if first.count(",") >= MAX_COLUMNS or len(first) > MAX_COLUMNS * 256:
+        problems.append(Problem(shown, 1, "", f"the header has more than {MAX_COLUMNS} columns (or {MAX_COLUMNS * 256} characters): not a table of this dataset",
+                                f"the header line must be: {','.join(required or columns)}"))
+        return
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
         problems.append(Problem(shown, 1, "", f"unreadable header: {exc}", f"the header line must be: {','.join(required or columns)}"))
         return
-    missing = [c for c in columns if c not in header and (not required or c in required)]
-    unknown = [h for h in header if h not in columns]
-    dup = sorted({h for h in header if header.count(h) > 1})
+    except StopIteration:
+        problems.append(Problem(shown, 1, "", "no header line", f"the header line must be: {','.join(required or columns)}"))
+        return
+    counts = Counter(header)
+    missing = [c for c in columns if c not in counts and (not required or c in required)]
+    unknown = [h for h in header if h not in columns][:20]
+    dup = sorted(h for h, n in counts.items() if n > 1)
     if missing or unknown or dup:
         parts = []
         if missing:
@@ -209,6 +229,9 @@ def _split(cell: str) -> list[str]:
 def _check_date(row: Row, fld: str, today: _dt.date, problems: list[Problem]) -> str:
     text = row.values[fld]
     if not text:
+        return ""
+    if non_ascii_digits(text) or any("\uff00" <= ch <= "\uffef" for ch in text):
+        problems.append(row.problem(fld, f"{text!r} uses full-width or non-ASCII digits", DATE_HELP + " in ASCII digits"))
         return ""
     try:
         d = parse_date(text)
@@ -373,6 +396,10 @@ def _parse_properties(row: Row, rel_name: str, onto: Ontology, problems: list[Pr
         if req not in out:
             problems.append(row.problem("properties", f"{rel_name} requires {req!r}", f"add {req}=... to properties"))
             ok = False
+    for amount in ("amount", "round_amount"):
+        if amount in out and "currency" in rel.properties and "currency" not in out:
+            problems.append(row.problem("properties", f"{amount} without a currency", "add currency=CNY (or USD, ...): an amount needs its currency"))
+            ok = False
     return out if ok else None
 
 
@@ -467,11 +494,30 @@ def _read_ticker_formats(data: Path, entities: Mapping[str, Entity], problems: l
         if ex not in entities or entities[ex].type != "exchange":
             problems.append(row.problem("exchange", f"{ex!r} is not an exchange entity", "use the id of an entity of type exchange"))
             continue
+        if why := safe_pattern_problem(pat):
+            problems.append(row.problem("pattern", why, "write it like ^(6|5)\\d{5}\\.SS$"))
+            continue
         try:
             formats[ex] = re.compile(pat)
         except re.error as exc:
             problems.append(row.problem("pattern", f"not a valid regular expression: {exc}", "fix the pattern"))
     return formats
+
+
+def safe_pattern_problem(pattern: str) -> str:
+    r"""'' when a regular expression read from data is in the safe subset (it cannot take exponential time), else why not.
+
+    >>> safe_pattern_problem(r"^(6|5)\d{5}\.SS$"), safe_pattern_problem("^(a+)+$")[:30]
+    ('', "'^(a+)+$' is outside the safe ")
+    """
+    if len(pattern) > MAX_PATTERN_LENGTH or not SAFE_PATTERN.match(pattern) or re.search(r"\)[*+{]", pattern):
+        return (f"{pattern[:60]!r} is outside the safe subset of regular expressions (at most {MAX_PATTERN_LENGTH} characters; literals, "
+                "\\d, classes [..], counts {m,n}, ? * +, groups that are at most optional (?); no repeated group, backreference or lookaround)")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"not a valid regular expression: {exc}"
+    return ""
 
 
 def _check_tickers(facts: list[Fact], formats: Mapping[str, re.Pattern[str]], problems: list[Problem]) -> None:
@@ -531,6 +577,12 @@ def read_dataset(data: str | Path | None = None, *, today: _dt.date | None = Non
     root = Path(data) if data else data_dir()
     if not root.is_dir():
         raise LoaderError(f"{root}: no such data folder; pass --data DIR pointing at a folder with ontology.toml")
+    from cnaikg.loaders.accept import JOURNAL, recover
+
+    if (root / JOURNAL).is_file():  # an accept was interrupted after it committed: finish it before reading
+        recover(root)
+    if (root / "ontology.toml").is_dir():
+        raise LoaderError(f"{root / 'ontology.toml'}: is a folder, not a file; the data folder needs an ontology.toml file")
     onto = load_ontology(root / "ontology.toml")
     today = today or _dt.date.today()
     problems: list[Problem] = []
@@ -552,6 +604,12 @@ def read_dataset(data: str | Path | None = None, *, today: _dt.date | None = Non
     _check_tickers(ds.facts, ds.ticker_formats, problems)
     from cnaikg.queries.amounts import amount_problems, stake_gap_warnings  # analytics checks (issue 11)
     problems += amount_problems(ds.facts) + stake_gap_warnings(ds.facts)
+    problems.extend(whole_data_problems(ds.facts, ds.entities))
+    jpath = root / "judgements.csv"
+    if jpath.is_file():
+        from cnaikg.loaders.resolve import read_judgements
+
+        read_judgements(jpath, problems, ds.entities)
     _attach_tickers(ds.entities, ds.facts)
     _warn_unused(ds.entities, ds.facts, ds.sources, problems)
     return ds
@@ -585,3 +643,112 @@ class CuratedLoader:
 
     def load(self, source: str | Path | None = None, **options: object) -> Dataset:
         return load_curated(source)
+
+
+# --------------------------------------------------------------------------- checks over the whole data
+
+
+def _interval(f: Fact) -> tuple[_dt.date, _dt.date]:
+    """[first day, first day after) of a fact's validity; open ends stretch to the calendar's ends."""
+    start = parse_date(f.since).start if f.since else _dt.date.min
+    if not f.until:
+        return start, _dt.date.max
+    u = parse_date(f.until)
+    return start, (u.start if u.precision == "day" else u.end + _dt.timedelta(days=1))
+
+
+def _overlap(a: Fact, b: Fact) -> bool:
+    (s1, e1), (s2, e2) = _interval(a), _interval(b)
+    return s1 < e2 and s2 < e1
+
+
+def _where(f: Fact) -> str:
+    return f"{f.origin} ({'|'.join(s.id for s in f.sources)})"
+
+
+def _fact_problem(f: Fact, fld: str, message: str, fix: str, severity: str = "error") -> Problem:
+    file, _, line = f.origin.rpartition(":")
+    return Problem(file, int(line) if line.isdigit() else 0, fld, message, fix, severity)
+
+
+def whole_data_problems(facts: Sequence[Fact], entities: Mapping[str, Entity]) -> list[Problem]:
+    """What only the data as a whole can show: stakes in one company summing above 100% on one date, ownership
+    cycles of 100% stakes (a company owning itself), two headquarters at once, two different stakes of one
+    holder in one company for one period. Each problem names both facts and their sources.
+
+    >>> from cnaikg.graph.model import Source
+    >>> s = (Source("s", "https://example.org", "Ex", "2024"),)
+    >>> a = Fact.create("x", "OWNS", "y", since="2024", properties={"stake_pct": 100.0}, sources=s, origin="r.csv:2")
+    >>> b = Fact.create("y", "OWNS", "x", since="2024", properties={"stake_pct": 100.0}, sources=s, origin="r.csv:3")
+    >>> [p.message[:40] for p in whole_data_problems([a, b], {})]
+    ['ownership cycle of 100% stakes: x owns y']
+    """
+    from cnaikg.graph.values import STAKE_TOLERANCE
+
+    out: list[Problem] = []
+    owns = [f for f in facts if f.relation == "OWNS" and isinstance(f.properties.get("stake_pct"), (int, float))]
+    # two different stakes of one holder in one company for one period
+    by_pair: dict[tuple[str, str], list[Fact]] = {}
+    for f in owns:
+        by_pair.setdefault((f.subject, f.object), []).append(f)
+    contradicted: set[str] = set()
+    for (s_, o_), fs in sorted(by_pair.items()):
+        for i, a in enumerate(fs):
+            for b in fs[i + 1:]:
+                if a.since == b.since and a.until == b.until and float(a.properties["stake_pct"]) != float(b.properties["stake_pct"]):
+                    contradicted.update((a.id, b.id))
+                    out.append(_fact_problem(b, "properties", f"{s_} holds {b.properties['stake_pct']}% of {o_} here but "
+                                             f"{a.properties['stake_pct']}% at {_where(a)} for the same period (since {a.since or '-'}, until {a.until or '-'})",
+                                             "keep the stake the better source gives, or date each stake (since/until)"))
+    # holders' stakes summing above 100% on one date
+    by_target: dict[str, list[Fact]] = {}
+    for f in owns:
+        if f.id not in contradicted:
+            by_target.setdefault(f.object, []).append(f)
+    for o_, fs in sorted(by_target.items()):
+        if sum(float(f.properties["stake_pct"]) for f in fs) <= 100 + STAKE_TOLERANCE:
+            continue
+        days = sorted({_interval(f)[0] for f in fs})
+        for d in days:
+            valid = [f for f in fs if _interval(f)[0] <= d < _interval(f)[1]]
+            latest: dict[str, Fact] = {}
+            for f in valid:  # one holder counts once: its latest stake on that day
+                if f.subject not in latest or _interval(f)[0] > _interval(latest[f.subject])[0]:
+                    latest[f.subject] = f
+            total = sum(float(f.properties["stake_pct"]) for f in latest.values())
+            if total > 100 + STAKE_TOLERANCE:
+                parts = ", ".join(f"{f.subject} {f.properties['stake_pct']}% ({_where(f)})" for f in sorted(latest.values(), key=lambda f: f.subject))
+                first = min(latest.values(), key=lambda f: f.origin)
+                out.append(_fact_problem(first, "properties", f"stakes in {o_} sum to {round(total, 4):g}% on {d.isoformat() if d != _dt.date.min else 'any date'}: {parts}",
+                                         "check the stakes and their dates; a stake that ended needs an until date"))
+                break
+    # ownership cycles of 100% stakes
+    full = [f for f in owns if float(f.properties["stake_pct"]) >= 100]
+    if full:
+        import networkx as nx
+
+        G = nx.DiGraph()
+        for f in full:
+            G.add_edge(f.subject, f.object, fact=f)
+        cycles = [c[c.index(min(c)):] + c[:c.index(min(c))] for c in nx.simple_cycles(G)]  # each cycle from its smallest id
+        for cyc in sorted(cycles, key=lambda c: (len(c), c))[:20]:
+            edges = [G.edges[cyc[i], cyc[(i + 1) % len(cyc)]]["fact"] for i in range(len(cyc))]
+            if all(_overlap(edges[0], e) for e in edges[1:]):
+                chain = " owns ".join(cyc + [cyc[0]])
+                out.append(_fact_problem(edges[0], "properties", f"ownership cycle of 100% stakes: {chain}, so {cyc[0]} would own itself: "
+                                         + "; ".join(_where(e) for e in edges), "one of these stakes is wrong or has ended; fix or date it"))
+    # two headquarters at once
+    hq: dict[str, list[Fact]] = {}
+    for f in facts:
+        if f.relation == "LOCATED_IN" and f.properties.get("role") == "headquarters":
+            hq.setdefault(f.subject, []).append(f)
+    for s_, fs in sorted(hq.items()):
+        for i, a in enumerate(fs):
+            for b in fs[i + 1:]:
+                ca = entities[a.object].category if a.object in entities else ""
+                cb = entities[b.object].category if b.object in entities else ""
+                if a.object != b.object and ca == cb and _overlap(a, b):
+                    out.append(_fact_problem(b, "object", f"{s_} has two headquarters at once: {b.object} here and {a.object} at {_where(a)}",
+                                             "give the old headquarters an until date, or keep one (a warning: some companies "
+                                             "declare two headquarters)", "warning"))
+    return out

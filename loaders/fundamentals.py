@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cnaikg.errors import DataError, LoaderError, Problem
+from cnaikg.graph.values import parse_number
 from cnaikg.graph.dates import DATE_HELP, parse_date, to_date
 
 __all__ = ["FUNDAMENTALS_COLUMNS", "load_fundamentals", "latest_fundamentals", "default_fundamentals_path"]
@@ -80,9 +81,9 @@ def load_fundamentals(path: str | Path | None = None) -> Any:
                     row[col] = float("nan")
                     continue
                 try:
-                    v = float(raw)
-                except ValueError:
-                    problems.append(Problem(str(f), line, col, f"{raw!r} is not a number", "write a plain number such as 12.5 (no units, no commas)"))
+                    v = parse_number(raw, percent=False)  # the one number parser: refuses 1_0, full-width digits, nan, inf
+                except ValueError as exc:
+                    problems.append(Problem(str(f), line, col, f"{raw[:40]!r} is not a number ({exc})", "write a plain number such as 12.5 (no units)"))
                     continue
                 if low is not None and v < low:
                     problems.append(Problem(str(f), line, col, f"{v} is negative", "write a value >= 0 or leave it empty"))

@@ -9,7 +9,10 @@ absent, the first word of the file name (``KWEB_holdings.csv`` -> KWEB).
 
 Each holding resolves by ticker first, then by name; when the two resolve to
 different companies the row goes to review as a conflict. Cash and other
-non-securities are skipped and counted.
+non-securities are skipped and counted. Lines of one issuer (an ADR, an H
+share, an A share: Alibaba as BABA and 9988.HK) are summed into one HOLDS fact
+per issuer; each line is kept in the load report's ``details``. Weights of one
+file summing above 100% (plus rounding) are refused by the load gate.
 
 >>> import tempfile, pathlib
 >>> from cnaikg.graph import build_graph
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from cnaikg.errors import LoaderError, Problem
 from cnaikg.graph.dates import DATE_HELP, parse_date
 from cnaikg.graph.model import Fact, Source, stable_id
+from cnaikg.graph.values import parse_number
 from cnaikg.loaders.base import Loader, LoadReport, LoadResult, name_problem, read_table
 from cnaikg.loaders.resolve import resolver_for
 
@@ -96,7 +100,8 @@ def load_holdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, fund:
     day = today or _dt.date.today()
     facts: list[Fact] = []
     review: list[dict[str, Any]] = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    issuers: dict[tuple[str, str], list[dict[str, Any]]] = {}
     sources: dict[str, Source] = {}
     fund_id = fm.entity_id or ""
     for r in df.to_dict("records"):
@@ -124,14 +129,14 @@ def load_holdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, fund:
         if parse_date(as_of).start > day:
             skip("date", f"{as_of} is in the future", "check the snapshot date")
             continue
-        wtext = str(r["weight"]).strip().rstrip("%").strip()
+        wtext = str(r["weight"]).strip()
         try:
-            weight = float(wtext)
-        except ValueError:
-            skip("weight", f"{wtext[:40]!r} is not a number", "give the weight in percent")
+            weight = parse_number(wtext)
+        except ValueError as exc:
+            skip("weight", str(exc), "give the weight in percent")
             continue
         if not 0 <= weight <= 100:
-            skip("weight", f"weight {wtext} is outside 0..100", "give the weight in percent")
+            skip("weight", f"weight {wtext[:20]} is outside 0..100", "give the weight in percent")
             continue
         tm = res.resolve(ticker, types=["company", "etf"]) if ticker else None
         nm = res.resolve(name, types=["company", "etf"]) if name else None
@@ -143,7 +148,7 @@ def load_holdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, fund:
             conflict = (f"ticker {ticker} belongs to {tm.entity_id} ({kg.entity(tm.entity_id or '').name}) but the file names {name!r}",
                         f"ticker {ticker} belongs to {tm.entity_id}, whose names do not look like {name!r}; sent to review")
         if conflict:  # ticker and name disagree: never merged, shown for review
-            review.append({"kind": "conflict", "subject": fund_id, "relation": "HOLDS", "object": tm.entity_id, "object_name": name,
+            review.append({"kind": "conflict", "subject": fund_id, "relation": "HOLDS", "object": tm.entity_id if tm else "", "object_name": name,
                            "properties": f"weight_pct={wtext}; as_of={as_of}", "confidence": "low", "method": "ticker",
                            "conflict": conflict[0], "evidence": f"{shown}:{line}", "source_url": url, "source_published": as_of})
             skip("ticker", conflict[1])
@@ -156,14 +161,25 @@ def load_holdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, fund:
                                       "candidates": [str(c) for c in ((tm.candidates if tm else ()) + (nm.candidates if nm else ()))][:5]})
             continue
         key = (m.entity_id or "", as_of)
-        if key in seen:
-            skip("ticker", f"duplicate holding of {m.entity_id} (first at line {seen[key]})", "keep one row per security")
+        line_key = (m.entity_id or "", as_of, ticker.upper() or name.casefold())
+        if line_key in seen:
+            skip("ticker", f"duplicate line of {m.entity_id} {ticker or name} (first at line {seen[line_key]})", "keep one row per security")
             continue
-        seen[key] = line
+        seen[line_key] = line
+        # lines of one issuer (ADR, H share, A share) are summed into one holding; each line is kept as detail
+        issuers.setdefault(key, []).append({"line": line, "ticker": ticker, "name": name, "weight_pct": weight, "method": m.method})
+    for (eid, as_of), parts in issuers.items():
+        total = round(sum(p["weight_pct"] for p in parts), 6)
         src = Source(stable_id(fund_id, as_of, url, prefix="src-"), url, kg.entity(fund_id).name, as_of, f"{kg.entity(fund_id).name} holdings {as_of}")
         sources[src.id] = src
-        facts.append(Fact.create(fund_id, "HOLDS", m.entity_id or "", since=as_of, properties={"weight_pct": weight, "as_of": as_of},
-                                 sources=(src,), confidence="high", origin=f"{shown}:{line}", note=f"matched by {m.method}"))
+        if len(parts) > 1:
+            note = "sum of lines " + ", ".join(f"{p['line']} ({p['ticker'] or p['name']} {p['weight_pct']:g}%)" for p in parts)
+            report.counts["issuers_with_several_lines"] = report.counts.get("issuers_with_several_lines", 0) + 1
+        else:
+            note = f"matched by {parts[0]['method']}"
+        report.details.extend({"fund": fund_id, "holding": eid, "as_of": as_of, **p} for p in parts)
+        facts.append(Fact.create(fund_id, "HOLDS", eid, since=as_of, properties={"weight_pct": total, "as_of": as_of},
+                                 sources=(src,), confidence="high", origin=f"{shown}:{parts[0]['line']}", note=note))
     if not url:
         report.notes.append("no --option url=... given: the facts' source has no URL; add the issuer's holdings page before accepting them")
     report.rows_loaded = len(facts)

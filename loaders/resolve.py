@@ -1,23 +1,28 @@
-"""Entity resolution: match an incoming name or identifier to one known entity, and say how and how sure.
+"""Entity resolution: match an incoming name or identifier to one known entity, say how, and never merge by similarity.
 
-Stages, first hit wins (each declared in :data:`METHODS`):
+Automatic matches, first hit wins (each declared in :data:`METHODS`):
 
-1. ``id`` — the entity id itself (``smic``).
-2. ``wikidata`` / ``uscc`` / ``lei`` — an identifier (``Q14772``, an 18-character
+1. ``judgement`` — a recorded decision (data/judgements.csv): this name *is* that entity.
+2. ``id`` — the entity id itself (``smic``).
+3. ``wikidata`` / ``uscc`` / ``lei`` — an identifier (``Q14772``, an 18-character
    unified social credit code, a 20-character LEI).
-3. ``ticker`` — a ticker with or without exchange suffix, in the usual spellings
-   (``688795.SS`` = ``688795.SH`` = ``SH688795`` = ``688795``; ``0981.HK`` =
-   ``00981.HK`` = ``981 HK``; ``BIDU`` = ``BIDU.O`` = ``NASDAQ:BIDU``).
-4. ``name`` / ``name_zh`` / ``alias`` — a name after case, width and punctuation folding.
-5. ``normalized-name`` — corporate suffixes removed (Co., Ltd., Inc., Group, Technology,
-   有限公司, 股份有限公司, 集团, ...; see :func:`cnaikg.graph.names.normalize_name`).
-6. ``name-variant`` — also without a leading city (北京…, Shanghai …) and parentheses ((北京), (Shanghai)).
-7. ``fuzzy`` — rapidfuzz ratio of the normalised keys, accepted at ``threshold``
-   (default 90) only when no other entity comes within ``margin`` points and the
-   numbers in both names agree (Big Fund II is never Big Fund III).
+4. ``ticker`` — a ticker with its exchange, in the usual spellings
+   (``688795.SS`` = ``688795.SH`` = ``SH688795``; ``0981.HK`` = ``00981.HK`` = ``981 HK``;
+   ``BIDU`` = ``BIDU.O`` = ``NASDAQ:BIDU``); a bare code only when one exchange has it.
+5. ``name`` / ``name_zh`` / ``alias`` — a name after case, width and punctuation folding.
+6. ``normalized-name`` — the same comparison key (:func:`cnaikg.graph.names.name_key`): legal forms
+   (Co., Ltd., 有限公司, 股份有限公司) dropped, and every *distinguishing token* equal on both sides:
+   places (Shanghai, 上海, "(Wuxi)"), numbers and phases (II, 二期, Phase 2), units of a group
+   (Group, Holdings, 集团, 控股, branch) and any other bracketed part. A name that carries a legal
+   form ("China Mobile Limited") matches names that carry one too, and a brand alias only when
+   none of that entity's names marks a unit the query lacks: "China Mobile Limited" never lands on
+   the group whose legal name is "China Mobile Communications Group" through its alias "China Mobile".
 
-Nothing is merged below the threshold or when two entities tie: the Match is
-``unresolved`` or ``ambiguous`` and carries its best candidates for review.
+Nothing else merges. A name that differs from a known name only in a distinguishing token,
+and any fuzzy look-alike (rapidfuzz), is a *candidate for review*: the Match is ``unresolved``
+and lists it with its method and score. A generic name that fits several entities ("Big
+Fund", 大基金: the core of Big Fund I, II and III) is ``ambiguous`` and lists them. A recorded
+``not_same`` judgement removes an entity from a name's matches, whatever the stage.
 
 >>> from cnaikg.graph.model import Entity
 >>> r = Resolver([Entity("smic", "company", "Semiconductor Manufacturing International Corporation", "中芯国际集成电路制造有限公司",
@@ -27,45 +32,56 @@ Nothing is merged below the threshold or when two entities tie: the Match is
 ('smic', 'ticker', 100.0)
 >>> r.resolve("中芯国际集成电路制造").method
 'normalized-name'
->>> r.resolve("Hua Hong Semiconductr Ltd").entity_id, r.resolve("Hua Hong Semiconductr Ltd").method
-('hua-hong', 'fuzzy')
->>> r.resolve("Huahong Grace").status
-'unresolved'
+>>> m = r.resolve("Hua Hong Semiconductor (Wuxi) Limited"); (m.status, m.candidates[0].id, m.candidates[0].method)
+('unresolved', 'hua-hong', 'differs-in-place')
+>>> m = r.resolve("Hua Hong Semiconductr Ltd"); (m.status, m.candidates[0].id, m.candidates[0].method)
+('unresolved', 'hua-hong', 'fuzzy')
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from cnaikg.errors import LoaderError, Problem
 from cnaikg.graph.model import Entity
-from cnaikg.graph.names import fold, normalize_name
+from cnaikg.graph.names import fold, key_text, name_key, name_key_full, normalize_name
 
 if TYPE_CHECKING:
     from cnaikg.graph.kg import KnowledgeGraph
 
-__all__ = ["Match", "Candidate", "Resolver", "resolve_name", "resolver_for", "parse_ticker", "name_variant", "METHODS",
-           "DEFAULT_THRESHOLD", "REVIEW_THRESHOLD"]
+__all__ = ["Match", "Candidate", "Resolver", "Judgement", "resolve_name", "resolver_for", "parse_ticker", "read_judgements", "METHODS",
+           "DEFAULT_THRESHOLD", "REVIEW_THRESHOLD", "AUTOMATIC_METHODS", "JUDGEMENT_COLUMNS", "JUDGEMENTS_FILE"]
 
+#: Kept for the command line's --threshold: fuzzy scores from here are shown first among candidates (they never merge).
 DEFAULT_THRESHOLD = 90.0
+#: Fuzzy look-alikes scoring at least this are listed as candidates for review.
 REVIEW_THRESHOLD = 75.0
 
 #: The stages of resolution in the order they are tried, with the score an exact hit gets.
 METHODS: dict[str, tuple[float, str]] = {
+    "judgement": (100.0, "a recorded same-entity decision (judgements.csv)"),
     "id": (100.0, "the entity id itself"),
     "wikidata": (100.0, "Wikidata QID"),
     "uscc": (100.0, "unified social credit code"),
     "lei": (100.0, "legal entity identifier"),
-    "ticker": (100.0, "ticker, exchange suffix optional"),
+    "ticker": (100.0, "ticker, with its exchange (or a code only one exchange has)"),
     "name": (100.0, "English name, folded"),
     "name_zh": (100.0, "Chinese name, folded"),
     "alias": (100.0, "alias, folded"),
-    "normalized-name": (98.0, "name without corporate suffixes"),
-    "name-variant": (95.0, "name without leading city or parenthesised place"),
-    "fuzzy": (0.0, "rapidfuzz ratio of normalised names, score as computed"),
+    "normalized-name": (98.0, "same name key: legal forms dropped, places, numbers, units and brackets equal"),
+    "generic-name": (0.0, "a generic name that fits several numbered entities (ambiguous, never merged)"),
+    "fuzzy": (0.0, "rapidfuzz ratio of the name keys: a candidate for review, never merged"),
 }
+#: Methods that merge automatically; everything else is a candidate for review.
+AUTOMATIC_METHODS = frozenset({"judgement", "id", "wikidata", "uscc", "lei", "ticker", "name", "name_zh", "alias", "normalized-name"})
+JUDGEMENTS_FILE = "judgements.csv"
+JUDGEMENT_COLUMNS = ("name", "entity", "judgement", "note", "decided_by", "date")
+JUDGEMENT_VALUES = ("same", "not_same")
 
 _QID = re.compile(r"^(?:wd:|https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?(Q[1-9]\d*)$", re.I)
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -85,14 +101,6 @@ _T_NUM_PREFIX = re.compile(r"^(SH|SZ|HK|BJ)([0-9]{4,6})$", re.I)
 _T_COLON = re.compile(r"^([A-Za-z]{2,8})\s*[:：]\s*([0-9]{1,6}|[A-Za-z][A-Za-z0-9]{0,5})$")
 _T_DIGITS = re.compile(r"^[0-9]{4,6}$")
 _T_LETTERS = re.compile(r"^[A-Z]{1,5}$")
-
-_PAREN = re.compile(r"\s*[\(（][^\)）]{1,24}[\)）]\s*")
-PLACE_PREFIXES_ZH = ("北京", "上海", "深圳", "杭州", "广州", "南京", "苏州", "合肥", "成都", "武汉", "西安", "天津", "重庆",
-                     "无锡", "宁波", "厦门", "香港", "长沙", "青岛", "珠海")
-PLACE_PREFIXES_EN = ("beijing", "shanghai", "shenzhen", "hangzhou", "guangzhou", "nanjing", "suzhou", "hefei", "chengdu", "wuhan",
-                     "xian", "xi'an", "tianjin", "chongqing", "wuxi", "ningbo", "xiamen", "hong kong", "changsha", "qingdao", "zhuhai")
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5"}
-_NUM_TOKEN = re.compile(r"\d+|\b(?:i{1,3}|iv|v|vi)\b|[一二三四五](?=期|号|代)")
 
 
 def parse_ticker(text: str) -> tuple[str, str] | None:
@@ -137,38 +145,7 @@ def _ticker_keys(ticker: str) -> list[tuple[str, str]]:
     return [(base, ex)]
 
 
-def name_variant(text: str) -> str:
-    """The normalised name without parenthesised parts and without a leading city name.
 
-    >>> name_variant("摩尔线程智能科技(北京)股份有限公司"), name_variant("北京智谱华章科技有限公司"), name_variant("Hangzhou DeepSeek AI")
-    ('摩尔线程智能', '智谱华章', 'deepseek')
-    """
-    t = _PAREN.sub(" ", unicodedata.normalize("NFKC", text)).strip()
-    f = fold(t)
-    for p in PLACE_PREFIXES_EN:
-        if f.startswith(p + " ") and len(f) > len(p) + 4:
-            t = f[len(p) + 1:]
-            break
-    else:
-        for p in PLACE_PREFIXES_ZH:
-            if t.startswith(p) and len(t) > len(p) + 1:
-                t = t[len(p):]
-                break
-    n = normalize_name(t)
-    f = fold(t)
-    for tail in (" ai", "人工智能"):  # "DeepSeek AI", "Zhipu AI": the brand alone
-        if f.endswith(tail) and len(normalize_name(f[: -len(tail)])) >= (2 if _is_cjk(f) else 4):
-            return normalize_name(f[: -len(tail)])
-    return n
-
-
-def _numbers(text: str) -> frozenset[str]:
-    """Numbers in a name (digits, roman numerals, 一二三 before 期): names whose numbers differ never fuzzy-match."""
-    return frozenset(_ROMAN.get(tok, tok.lstrip("0") or "0") for tok in _NUM_TOKEN.findall(fold(text)))
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 @dataclass(frozen=True)
@@ -182,6 +159,11 @@ class Candidate:
 
     def __str__(self) -> str:
         return f"{self.id} ({self.name}, {self.method} {self.score:.0f})"
+
+    @property
+    def automatic(self) -> bool:
+        """True when the method merges by itself (identifier, exact name or key); False for review candidates."""
+        return self.method in AUTOMATIC_METHODS
 
 
 @dataclass(frozen=True)
@@ -217,6 +199,90 @@ class Match:
                 "score": round(self.score, 1), "candidates": [c.__dict__ for c in self.candidates]}
 
 
+
+@dataclass(frozen=True)
+class Judgement:
+    """A recorded decision: ``name`` is (``same``) or is not (``not_same``) the entity ``entity``."""
+
+    name: str
+    entity: str
+    judgement: str
+    note: str = ""
+    origin: str = ""
+
+
+def read_judgements(path: str | Path, problems: list[Problem] | None = None, entity_ids: Iterable[str] | None = None) -> list[Judgement]:
+    """Read a judgements file (columns :data:`JUDGEMENT_COLUMNS`; name, entity and judgement required).
+
+    Bad rows are appended to ``problems`` (file, line, field, reason) when given, else raise LoaderError.
+    ``entity_ids`` checks that each judged entity exists.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "judgements.csv"
+    >>> _ = p.write_text("name,entity,judgement,note\\nShanghai IC Fund,big-fund-i,not_same,a city fund\\n", encoding="utf-8")
+    >>> read_judgements(p)[0].judgement
+    'not_same'
+    """
+    own: list[Problem] = []
+    out: list[Judgement] = []
+    p = Path(path)
+    shown = str(p)
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        own.append(Problem(shown, 0, "", "not valid UTF-8", "save the file as UTF-8"))
+        text = ""
+    except OSError as exc:
+        own.append(Problem(shown, 0, "", f"cannot read the file: {exc.strerror}", "check the path"))
+        text = ""
+    if text.strip():
+        reader = csv.reader(text.splitlines())
+        try:
+            header = [h.strip() for h in next(reader)]
+            missing = [c for c in ("name", "entity", "judgement") if c not in header]
+            unknown = [h for h in header if h not in JUDGEMENT_COLUMNS]
+            if missing or unknown or len(set(header)) != len(header):
+                own.append(Problem(shown, 1, "", f"header must name {', '.join(JUDGEMENT_COLUMNS[:3])} (optional: note, decided_by, date)"
+                                   + (f"; unknown: {', '.join(unknown)}" if unknown else "") + (f"; missing: {', '.join(missing)}" if missing else ""),
+                                   "fix the header line"))
+            else:
+                ids = set(entity_ids) if entity_ids is not None else None
+                for n, cells in enumerate(reader, 2):
+                    if not any(c.strip() for c in cells):
+                        continue
+                    if len(cells) != len(header):
+                        own.append(Problem(shown, n, "", f"expected {len(header)} cells, found {len(cells)}", "quote cells that contain commas"))
+                        continue
+                    v = {h: c.strip() for h, c in zip(header, cells)}
+                    if not v["name"]:
+                        own.append(Problem(shown, n, "name", "empty", "write the name the decision is about"))
+                    elif v["judgement"] not in JUDGEMENT_VALUES:
+                        own.append(Problem(shown, n, "judgement", f"{v['judgement'][:30]!r} is not a judgement", "write same or not_same"))
+                    elif ids is not None and v["entity"] not in ids:
+                        own.append(Problem(shown, n, "entity", f"unknown entity id {v['entity'][:60]!r}", "use the id of an entity in entities/*.csv"))
+                    else:
+                        out.append(Judgement(v["name"], v["entity"], v["judgement"], v.get("note", ""), f"{shown}:{n}"))
+        except (csv.Error, StopIteration) as exc:
+            own.append(Problem(shown, 0, "", f"malformed CSV: {exc}", "fix the quoting"))
+    if own and problems is None:
+        raise LoaderError("\n".join(map(str, own)))
+    if problems is not None:
+        problems.extend(own)
+    return out
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+_DIFF_METHOD = {"place": "differs-in-place", "num": "differs-in-number", "unit": "differs-in-unit", "part": "differs-in-bracket"}
+
+
+def _differs(a: frozenset[str], b: frozenset[str]) -> str:
+    kinds = sorted({m.split(":", 1)[0] for m in a ^ b})
+    return _DIFF_METHOD.get(kinds[0], "differs") if kinds else "differs-in-legal-form"
+
+
 class Resolver:
     """Resolve names and identifiers against a fixed set of entities (build once, resolve many).
 
@@ -224,24 +290,25 @@ class Resolver:
     ----------
     entities : iterable of Entity
     threshold : float
-        Fuzzy score (0-100) from which a single candidate is merged.
+        Fuzzy candidates scoring at least this are marked as strong (``Match.strong``); nothing fuzzy merges.
     review_threshold : float
-        Fuzzy score from which a candidate is shown for review.
-    margin : float
-        A fuzzy match is ambiguous when a second entity scores within this many points.
+        Fuzzy score from which a look-alike is listed as a candidate.
+    judgements : iterable of Judgement
+        Recorded decisions (``same`` / ``not_same``), honoured before any other stage.
     """
 
     def __init__(self, entities: Iterable[Entity], *, threshold: float = DEFAULT_THRESHOLD,
-                 review_threshold: float = REVIEW_THRESHOLD, margin: float = 4.0):
+                 review_threshold: float = REVIEW_THRESHOLD, margin: float = 4.0, judgements: Iterable[Judgement] = ()):
         self.threshold, self.review_threshold, self.margin = threshold, review_threshold, margin
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
         self._ident: dict[str, dict[str, set[str]]] = {"wikidata": {}, "uscc": {}, "lei": {}}
         self._tickers: dict[tuple[str, str], set[str]] = {}
         self._ticker_base: dict[str, set[str]] = {}
         self._names: dict[str, dict[str, str]] = {}  # folded -> {id: method}
-        self._norm: dict[str, set[str]] = {}
-        self._variant: dict[str, set[str]] = {}
-        self._key_numbers: dict[str, frozenset[str]] = {}
+        self._keys: dict[str, set[str]] = {}  # key text -> ids
+        self._legal_keys: dict[str, set[str]] = {}  # key text -> ids, of labels that carry a legal form (Limited, 有限公司)
+        self._units: dict[str, set[str]] = {}  # id -> unit marks of any of its names (group, holding, ...)
+        self._cores: dict[str, dict[str, set[frozenset[str]]]] = {}  # core -> {id: {marks}}
         for e in self.entities.values():
             for key in self._ident:
                 v = e.identifiers.get(key)
@@ -256,24 +323,40 @@ class Resolver:
                 if not text:
                     continue
                 self._names.setdefault(fold(text), {}).setdefault(e.id, how)
-                nums = _numbers(text)
-                for idx, key in ((self._norm, normalize_name(text)), (self._variant, name_variant(text))):
-                    if key:
-                        idx.setdefault(key, set()).add(e.id)
-                        self._key_numbers[key] = self._key_numbers.get(key, frozenset()) | nums
-        self._fuzzy_keys = sorted(set(self._norm) | set(self._variant))
-        self._fuzzy_ids = [sorted(self._norm.get(k, set()) | self._variant.get(k, set())) for k in self._fuzzy_keys]
+                core, marks, legal = name_key_full(text)
+                if core:
+                    kt = key_text((core, marks))
+                    self._keys.setdefault(kt, set()).add(e.id)
+                    if legal:
+                        self._legal_keys.setdefault(kt, set()).add(e.id)
+                    self._units.setdefault(e.id, set()).update(m for m in marks if m.startswith("unit:"))
+                    self._cores.setdefault(core, {}).setdefault(e.id, set()).add(marks)
+        self._same: dict[str, set[str]] = {}
+        self._not_same: dict[str, set[str]] = {}
+        for j in judgements:
+            if j.entity not in self.entities:
+                continue
+            for k in {fold(j.name), key_text(name_key(j.name))}:
+                (self._same if j.judgement == "same" else self._not_same).setdefault(k, set()).add(j.entity)
+        self._fuzzy_keys = sorted(self._cores)
+        self._fuzzy_ids = [sorted(self._cores[k]) for k in self._fuzzy_keys]
         self._cache: dict[tuple[str, tuple[str, ...] | None], Match] = {}
         self._allowed_cache: dict[tuple[str, ...], set[str]] = {}
 
     @classmethod
-    def from_graph(cls, kg: "KnowledgeGraph", **options: float) -> "Resolver":
-        """A resolver over every entity of ``kg``."""
+    def from_graph(cls, kg: "KnowledgeGraph", **options: Any) -> "Resolver":
+        """A resolver over every entity of ``kg``, honouring the judgements.csv beside its ontology (if any)."""
+        if "judgements" not in options:
+            folder = Path(kg.ontology.path).parent if getattr(kg.ontology, "path", None) else None
+            path = folder / JUDGEMENTS_FILE if folder else None
+            options["judgements"] = read_judgements(path, []) if path is not None and path.is_file() else []
         return cls(kg.entities(), **options)
 
     # ------------------------------------------------------------------ stages
-    def _hit(self, query: str, ids: Iterable[str], method: str, allowed: set[str] | None, score: float | None = None) -> Match | None:
-        found = sorted(i for i in ids if allowed is None or i in allowed)
+    def _hit(self, query: str, ids: Iterable[str], method: str, allowed: set[str] | None, score: float | None = None,
+             q_keys: Sequence[str] = ()) -> Match | None:
+        blocked = set().union(*(self._not_same.get(k, set()) for k in q_keys)) if q_keys else set()
+        found = sorted(i for i in ids if (allowed is None or i in allowed) and i not in blocked)
         if not found:
             return None
         s = METHODS[method][0] if score is None else score
@@ -300,6 +383,8 @@ class Resolver:
         """
         key = (text, tuple(types) if types else None)
         if key not in self._cache:
+            if len(self._cache) > 200_000:
+                self._cache.clear()
             self._cache[key] = self._resolve(text, self._allowed(types))
         return self._cache[key]
 
@@ -309,62 +394,98 @@ class Resolver:
 
     def _resolve(self, text: str, allowed: set[str] | None) -> Match:
         q = unicodedata.normalize("NFKC", str(text)).strip()
-        if not q:
+        if not q or len(q) > 500:
             return Match(text, "unresolved")
+        f = fold(q)
+        core, marks, legal = name_key_full(q)
+        k = (core, marks)
+        kt = key_text(k)
+        q_keys = (f, kt)
+        same = set().union(*(self._same.get(x, set()) for x in q_keys))
+        if same and (hit := self._hit(text, same, "judgement", allowed)):
+            return hit
         if q in self.entities and (allowed is None or q in allowed):
             return Match(text, "resolved", q, "id", 100.0, (Candidate(q, self.entities[q].name, 100.0, "id"),))
         m = _QID.match(q)
-        if m and (hit := self._hit(text, self._ident["wikidata"].get(m.group(1).upper(), ()), "wikidata", allowed)):
+        if m and (hit := self._hit(text, self._ident["wikidata"].get(m.group(1).upper(), ()), "wikidata", allowed, q_keys=q_keys)):
             return hit
         up = q.upper()
         for key, rx in (("uscc", _USCC), ("lei", _LEI)):
-            if rx.match(up) and (hit := self._hit(text, self._ident[key].get(up, ()), key, allowed)):
+            if rx.match(up) and (hit := self._hit(text, self._ident[key].get(up, ()), key, allowed, q_keys=q_keys)):
                 return hit
         t = parse_ticker(q)
         if t is not None:
             base, ex = t
             ids = self._tickers.get((base, ex), set()) if ex else self._ticker_base.get(base, set())
-            if hit := self._hit(text, ids, "ticker", allowed):
+            if hit := self._hit(text, ids, "ticker", allowed, q_keys=q_keys):
                 return hit
             if ex and base in self._ticker_base and (base.isdigit() or ex != "US"):
                 # the code exists on another exchange: show it, never merge across exchanges
                 others = sorted(self._ticker_base[base])
                 return Match(text, "unresolved", None, "", 0.0,
                              tuple(Candidate(i, self.entities[i].name, 50.0, "ticker-other-exchange") for i in others))
-        f = fold(q)
         hits = self._names.get(f, {})
-        if allowed is not None:
-            hits = {i: h for i, h in hits.items() if i in allowed}
+        generic = set() if legal else self._generic(k, allowed)  # a name with a legal form is one legal person, never generic
         if hits:
             methods = sorted(set(hits.values()), key=list(METHODS).index)
-            return self._hit(text, hits, methods[0], allowed)  # type: ignore[return-value]
-        n = normalize_name(q)
-        if n and (hit := self._hit(text, self._norm.get(n, ()), "normalized-name", allowed)):
+            found = self._hit(text, hits, methods[0], allowed, q_keys=q_keys)
+            if found is not None and found.resolved and generic - {found.entity_id}:
+                return self._ambiguous_generic(text, generic | {found.entity_id or ""})
+            if found is not None:
+                return found
+        # a name with a legal form (China Mobile Limited) names one legal person: it matches only names that carry one too,
+        # never a brand alias (China Mobile) that may stand for the group
+        if legal:
+            q_units = {m for m in marks if m.startswith("unit:")}
+            ids = self._legal_keys.get(kt, set()) | {i for i in self._keys.get(kt, ()) if not self._units.get(i, set()) - q_units}
+        else:
+            ids = self._keys.get(kt, set())
+        if k[0] and (hit := self._hit(text, ids, "normalized-name", allowed, q_keys=q_keys)):
+            if hit.resolved and generic - {hit.entity_id}:
+                return self._ambiguous_generic(text, generic | {hit.entity_id or ""})
             return hit
-        v = name_variant(q)
-        if v and (hit := self._hit(text, self._variant.get(v, set()) | self._norm.get(v, set()), "name-variant", allowed)):
-            return hit
-        return self._fuzzy(text, v or n, _numbers(q), allowed)
+        if len(generic) >= 2:
+            return self._ambiguous_generic(text, generic)
+        return self._candidates(text, k, allowed, q_keys)
 
-    def _fuzzy(self, text: str, key: str, nums: frozenset[str], allowed: set[str] | None) -> Match:
+    def _generic(self, key: tuple[str, frozenset[str]], allowed: set[str] | None) -> set[str]:
+        """Entities with a numbered name of which ``key`` is the un-numbered form (Big Fund -> Big Fund I, II, III)."""
+        core, marks = key
+        if not core or any(m.startswith("num:") for m in marks):
+            return set()
+        out = set()
+        for eid, mark_sets in self._cores.get(core, {}).items():
+            if allowed is not None and eid not in allowed:
+                continue
+            for ms in mark_sets:
+                if any(m.startswith("num:") for m in ms) and {m for m in ms if not m.startswith("num:")} == set(marks):
+                    out.add(eid)
+        return out
+
+    def _ambiguous_generic(self, text: str, ids: set[str]) -> Match:
+        found = sorted(i for i in ids if i)
+        return Match(text, "ambiguous", None, "generic-name", 0.0, tuple(Candidate(i, self.entities[i].name, 0.0, "generic-name") for i in found))
+
+    def _candidates(self, text: str, key: tuple[str, frozenset[str]], allowed: set[str] | None, q_keys: Sequence[str]) -> Match:
+        """Nothing merged: list the names that differ only in a distinguishing token, then fuzzy look-alikes."""
         from rapidfuzz import fuzz, process
 
-        if not key or len(key) < (2 if _is_cjk(key) else 4):
-            return Match(text, "unresolved")
-        best: dict[str, float] = {}
-        for choice, score, idx in process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, limit=25, score_cutoff=self.review_threshold - 15):
-            if self._key_numbers.get(choice, frozenset()) != nums:
-                score = min(score, self.threshold - 10)  # Phase II is not Phase III; 0981 is not 0982
-            for eid in self._fuzzy_ids[idx]:
-                if (allowed is None or eid in allowed) and score > best.get(eid, -1):
-                    best[eid] = score
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        cands = tuple(Candidate(i, self.entities[i].name, round(s, 1), "fuzzy") for i, s in ranked[:5] if s >= self.review_threshold)
-        if ranked and ranked[0][1] >= self.threshold:
-            close = [i for i, s in ranked if s >= ranked[0][1] - self.margin]
-            if len(close) == 1:
-                return Match(text, "resolved", ranked[0][0], "fuzzy", round(ranked[0][1], 1), cands)
-            return Match(text, "ambiguous", None, "fuzzy", round(ranked[0][1], 1), cands)
+        core, marks = key
+        best: dict[str, tuple[float, str]] = {}
+        blocked = set().union(*(self._not_same.get(k, set()) for k in q_keys))
+        for eid, mark_sets in self._cores.get(core, {}).items():
+            if (allowed is None or eid in allowed) and eid not in blocked:
+                diff = min((_differs(marks, ms) for ms in mark_sets), key=lambda d: d)
+                best[eid] = (90.0, diff)
+        if core and len(core) >= (2 if _is_cjk(core) else 4):
+            for choice, score, idx in process.extract(core, self._fuzzy_keys, scorer=fuzz.ratio, limit=25, score_cutoff=self.review_threshold):
+                if choice == core:
+                    continue
+                for eid in self._fuzzy_ids[idx]:
+                    if (allowed is None or eid in allowed) and eid not in blocked and score > best.get(eid, (-1.0, ""))[0]:
+                        best[eid] = (float(score), "fuzzy")
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:5]
+        cands = tuple(Candidate(i, self.entities[i].name, round(s, 1), how) for i, (s, how) in ranked)
         return Match(text, "unresolved", None, "", 0.0, cands)
 
 

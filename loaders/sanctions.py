@@ -185,8 +185,8 @@ def load_csl(path: str | Path, *, kg: "KnowledgeGraph | None" = None, url: str =
             col.skip(line, "start_date", str(exc), DATE_HELP)
             continue
         props: dict[str, Any] = {}
-        if _split(r["programs"]):
-            props["programme"] = "; ".join(_split(r["programs"]))
+        if _split(r["programs"]):  # a list: "EAR; MEU" is two programmes, never two properties
+            props["programme"] = ", ".join(_split(r["programs"]))
         if since:
             props["date_added"] = since
         if str(r["federal_register_notice"]).strip():
@@ -216,9 +216,58 @@ def _ftm_lines(path: Path, shown: str) -> Iterable[tuple[int, str]]:
             yield i, ln
 
 
+#: OpenSanctions dataset ids (the names OpenSanctions publishes under) -> the sanctions_list entity they are, or "" for
+#: datasets that mix several lists (each entry is then placed by its programme).
+OPENSANCTIONS_DATASETS: dict[str, str] = {
+    "us_dod_chinese_milcorps": "dod-1260h-list",
+    "us_trade_csl": "",
+    "us_ofac_cons": "",
+    "us_ofac_sdn": "",
+    "us_bis_denied": "",
+}
+#: Programme texts (OpenSanctions ``program``/``programId``, CSL ``source``) -> list entity, matched case-insensitively as words.
+PROGRAMME_LISTS: tuple[tuple[str, str], ...] = (
+    (r"\bcmic\b|chinese military-industrial|eo ?13959|eo ?14032", "ns-cmic-list"),
+    (r"\b1260h\b|chinese military compan", "dod-1260h-list"),
+    (r"\bentity list\b|\(el\)", "us-entity-list"),
+)
+#: FollowTheMoney schemata that can be a listed party here; anything else is refused (recorded skip).
+PARTY_SCHEMATA = ("Company", "Organization", "LegalEntity", "PublicBody", "Person")
+NOT_PARTIES = ("Vessel", "Airplane", "Address", "Sanction", "Security", "CryptoWallet", "Identification", "Ownership",
+               "Directorship", "Family", "Associate", "Membership", "Occupancy", "Position", "UnknownLink", "Representation")
+
+
+def _programme_list(texts: Sequence[str], kg: "KnowledgeGraph") -> str | None:
+    for t in texts:
+        low = str(t).casefold()
+        for rx, lid in PROGRAMME_LISTS:
+            if re.search(rx, low):
+                return lid
+    return None
+
+
+def _values(props: dict[str, Any], key: str) -> list[str]:
+    """A FollowTheMoney property as a list of strings: a plain string (not the spec's list) counts as one value."""
+    v = props.get(key)
+    if v is None:
+        return []
+    if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+        return [str(v)]
+    if isinstance(v, list):
+        return [str(x) for x in v if isinstance(x, (str, int, float)) and not isinstance(x, bool) and str(x).strip()]
+    return []
+
+
 def load_opensanctions(path: str | Path, *, kg: "KnowledgeGraph | None" = None, list: str = "", url: str = "",
                        today: _dt.date | None = None, **_: Any) -> LoadResult:
-    """Load OpenSanctions FollowTheMoney JSON lines: ON_LIST facts for entities that resolve, near-misses for review."""
+    """Load OpenSanctions FollowTheMoney JSON lines: ON_LIST facts for entities that resolve, near-misses for review.
+
+    Each entry goes to the list its dataset id names (:data:`OPENSANCTIONS_DATASETS`, or a dataset named like a
+    sanctions_list entity), or, for datasets that mix lists, the list its programme names (:data:`PROGRAMME_LISTS`).
+    ``list`` keeps only the entries of that list, and places entries that name no dataset at all on it; an entry
+    of another or an unknown dataset is never relabelled.
+    Unknown datasets and programmes are reported (notes and counts), never dropped silently.
+    """
     if kg is None:
         from cnaikg.graph import build_graph
 
@@ -230,44 +279,81 @@ def load_opensanctions(path: str | Path, *, kg: "KnowledgeGraph | None" = None, 
     fixed = _list_id(col.res, list) if list else None
     if list and fixed is None:
         raise LoaderError(f"--option list={list!r} is not a sanctions_list entity of the graph; use the id of one (e.g. us-entity-list)")
+    party_types = set(kg.ontology.relation_types["ON_LIST"].domain)
+    unmapped: dict[str, int] = {}
+    dataset_cache: dict[str, str | None] = {}
     for line, text in lines:
         try:
             ent = json.loads(text)
         except json.JSONDecodeError as exc:
             col.skip(line, "", f"not a JSON object ({exc.msg} at column {exc.colno})", "one entity per line; the line may be truncated")
             continue
-        if not isinstance(ent, dict) or not isinstance(ent.get("properties"), dict) or not ent.get("schema"):
+        except RecursionError:
+            col.skip(line, "", "JSON nested too deeply", "one flat FollowTheMoney entity per line")
+            continue
+        if not isinstance(ent, dict) or not isinstance(ent.get("properties"), dict) or not isinstance(ent.get("schema"), str) or not ent["schema"]:
             col.skip(line, "schema", "not a FollowTheMoney entity (needs schema and properties)")
             continue
-        if ent["schema"] in ("Vessel", "Airplane", "Address", "Sanction"):
+        schema = ent["schema"]
+        if schema in NOT_PARTIES:
             col.count("skipped_not_a_party")
             continue
+        if schema not in PARTY_SCHEMATA or (schema == "Person" and "person" not in party_types):
+            col.skip(line, "schema", f"schema {schema[:40]!r} is not one this loader reads as a listed party",
+                     f"entries of schema {', '.join(PARTY_SCHEMATA)} are loaded")
+            continue
         p = ent["properties"]
-        vals = lambda k: [str(v) for v in p.get(k, []) if isinstance(v, (str, int))]  # noqa: E731
-        datasets = [str(d) for d in ent.get("datasets", [])]
-        list_id = fixed or next((lid for d in datasets if (lid := _list_id(col.res, d))), None)
+        vals = lambda k: _values(p, k)  # noqa: E731
+        raw_ds: Any = ent.get("datasets", [])
+        datasets = _values({"d": raw_ds}, "d")  # a string where FollowTheMoney has a list is one value
+        programmes = vals("program") or vals("programId")
+        own: str | None = None
+        for d in datasets:
+            if d not in dataset_cache:
+                mapped = OPENSANCTIONS_DATASETS.get(d)
+                dataset_cache[d] = (mapped or None) if d in OPENSANCTIONS_DATASETS else _list_id(col.res, d)
+            if dataset_cache[d]:
+                own = dataset_cache[d]
+                break
+        if own is None:
+            own = _programme_list(programmes, kg)
+        if fixed and own and own != fixed:
+            col.count("skipped_other_list")
+            col.skip(line, "datasets", f"the entry belongs to {own} (datasets {', '.join(datasets)}), not {fixed}", "drop --option list to load every list")
+            continue
+        list_id = own or (fixed if not datasets else None)  # --option list never relabels an entry of another dataset
+        if list_id is not None and list_id not in kg:
+            key = f"{', '.join(datasets) or 'no dataset'} (list {list_id}, not an entity of the graph)"
+            unmapped[key] = unmapped.get(key, 0) + 1
+            col.count("skipped_list_not_in_graph")
+            continue
         if list_id is None:
+            key = ", ".join(datasets) or "no dataset"
+            unmapped[key] = unmapped.get(key, 0) + 1
             col.count("skipped_list_not_in_graph")
             continue
         try:
-            since = _date((vals("createdAt") or [str(ent.get("first_seen") or "")])[0], day)
+            since = _date((vals("createdAt") or vals("listingDate") or [str(ent.get("first_seen") or "")])[0], day)
         except ValueError as exc:
             col.skip(line, "first_seen", str(exc), DATE_HELP)
             continue
         names = [*vals("wikidataId"), *vals("leiCode"), *vals("registrationNumber"), *vals("name"), *vals("alias"),
                  *vals("previousName"), *vals("weakAlias")]
         if not any(vals("name")):
-            col.skip(line, "name", "entity without a name")
+            col.skip(line, "name", "entity without a name", "the name property must hold the entity's name")
             continue
         props: dict[str, Any] = {}
-        if vals("program") or vals("programId"):
-            props["programme"] = "; ".join(vals("program") or vals("programId"))
+        if programmes:
+            props["programme"] = ", ".join(programmes)
         if since:
             props["date_added"] = since
         src = Source(stable_id(url or "opensanctions", ",".join(datasets), prefix="src-"),
-                     url or f"https://www.opensanctions.org/entities/{ent.get('id', '')}/", "OpenSanctions",
+                     url or f"https://www.opensanctions.org/entities/{str(ent.get('id', ''))[:100]}/", "OpenSanctions",
                      str(ent.get("last_seen") or ent.get("first_seen") or day.isoformat())[:10], ", ".join(datasets))
         col.entry(line, list_id, names, props, since, src)
+    for key, n in sorted(unmapped.items()):
+        col.report.notes.append(f"{n} entr{'y' if n == 1 else 'ies'} of dataset(s) {key}: no list of the graph matches "
+                                f"(known dataset ids: {', '.join(sorted(OPENSANCTIONS_DATASETS))}); not loaded")
     return col.result()
 
 

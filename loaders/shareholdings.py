@@ -4,8 +4,10 @@ Vectorised with pandas: every check runs on whole columns, and each distinct
 name is resolved once, so millions of rows load in seconds (see
 benchmarks/shareholdings.py). Rows that cannot be used are skipped with their
 line, field and reason in the load report; names that do not resolve go to
-the report's unresolved list with their best candidates, unless
-``create_entities=True`` asks for new entities (never for ambiguous names).
+the report's unresolved list with their best candidates, and rows whose names
+have a candidate go to review (a fuzzy look-alike is never merged), unless
+``create_entities=True`` asks for new entities (never for ambiguous names, nor
+for a name with a near-identical candidate).
 
 Columns: ``investor``, ``investee``, ``stake_pct`` (0..100, a trailing % is
 allowed), ``date`` (YYYY, YYYY-MM or YYYY-MM-DD, not in the future),
@@ -37,6 +39,7 @@ from cnaikg.errors import LoaderError, Problem
 from cnaikg.graph.dates import DATE_HELP, parse_date
 from cnaikg.graph.model import Entity, Source, stable_id
 from cnaikg.graph.names import normalize_name
+from cnaikg.graph.values import date_problem, parse_number, percent_problem
 from cnaikg.loaders.base import FactTable, Loader, LoadReport, LoadResult, name_problem, read_table
 from cnaikg.loaders.resolve import resolver_for
 
@@ -48,6 +51,7 @@ __all__ = ["load_shareholdings", "ShareholdingsLoader", "COLUMNS", "RELATIONS", 
 COLUMNS = ("investor", "investee", "stake_pct", "date", "source")
 RELATIONS = ("OWNS", "INVESTS_IN")
 MAX_SKIPS_LISTED = 1000  # the report lists this many skipped rows one by one, and counts the rest by reason
+MAX_REVIEW_ROWS = 10_000  # rows whose names have candidates, offered for review
 
 
 def registry_source(text: str, published: str, file: str) -> Source:
@@ -66,15 +70,10 @@ def _today(today: _dt.date | None) -> _dt.date:
 
 
 def _date_reason(text: str, today: _dt.date) -> str:
-    if not text:
-        return "empty; " + DATE_HELP
-    try:
-        d = parse_date(text)
-    except ValueError:
-        return f"{text[:40]!r} is not a date; {DATE_HELP}"
-    if d.start > today:
+    why = date_problem(text, today)
+    if "in the future" in why:
         return f"{text} is in the future; give the date the stake was registered"
-    return ""
+    return why
 
 
 def load_shareholdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, create_entities: bool = False,
@@ -102,7 +101,7 @@ def load_shareholdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, 
     df.loc[df["relation"] == "", "relation"] = relation
 
     # ---------------------------------------------------------------- checks, whole columns at a time
-    reasons: list[tuple[str, Any, str, str]] = []  # (field, mask-or-reason-series, fix)
+    reasons: list[tuple[str, Any, str]] = []  # (field, mask-or-reason-series, fix)
 
     def by_value(col: str, fn: Any) -> Any:
         uniq = pd.Series(df[col].unique())
@@ -111,11 +110,14 @@ def load_shareholdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, 
 
     for side in ("investor", "investee"):
         reasons.append((side, by_value(side, name_problem), "write the registered name of the shareholder or company"))
-    stake_text = df["stake_pct"].str.rstrip("%").str.strip()
-    stake = pd.to_numeric(stake_text, errors="coerce")
-    stake_reason = np.where(stake.isna(), "not a number: " + df["stake_pct"].str.slice(0, 40),
-                            np.where((stake < 0) | (stake > 100), "stake " + stake_text.str.slice(0, 20) + " is outside 0..100", ""))
-    reasons.append(("stake_pct", pd.Series(stake_reason, index=df.index), "give the stake in percent, between 0 and 100"))
+    def stake_of(text: str) -> float:
+        try:
+            return parse_number(text)
+        except ValueError:
+            return float("nan")
+
+    stake = by_value("stake_pct", stake_of).astype(float)  # the one number parser: 1,234.5 and 12.5% yes, 1_0 and １０ no
+    reasons.append(("stake_pct", by_value("stake_pct", percent_problem), "give the stake in percent, between 0 and 100"))
     reasons.append(("date", by_value("date", lambda t: _date_reason(t, day)), ""))
     reasons.append(("source", pd.Series(np.where(df["source"] == "", "empty", ""), index=df.index), "name the registry or paste the URL of the filing"))
     reasons.append(("relation", pd.Series(np.where(df["relation"].isin(RELATIONS), "", "unknown relation " + df["relation"].str.slice(0, 30)), index=df.index),
@@ -160,7 +162,8 @@ def load_shareholdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, 
             if m.resolved:
                 side_ids[name] = m.entity_id
                 continue
-            if create_entities and m.status == "unresolved":
+            strong = [c for c in m.candidates if c.method == "fuzzy" and c.score >= threshold]
+            if create_entities and m.status == "unresolved" and not strong:  # a near-identical spelling is reviewed, not duplicated
                 eid = stable_id("company", normalize_name(name) or name, prefix="e-")
                 new_entities.setdefault(eid, Entity(eid, "company", name, origin=f"{shown}:{line}", note="created by the shareholdings loader"))
                 side_ids[name] = eid
@@ -169,6 +172,25 @@ def load_shareholdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, 
             unresolved[(side, name)] = {"name": name, "role": side, "status": m.status, "rows": int(n), "first_line": int(line),
                                        "candidates": [str(c) for c in m.candidates]}
         ids[side] = side_ids
+    # rows whose unresolved name has a candidate: one review row each (a person decides; nothing is merged)
+    review: list[dict[str, Any]] = []
+    has_cand = {key for key, u in unresolved.items() if u["candidates"]}
+    mask = np.array([("investor", a) in has_cand or ("investee", b) in has_cand for a, b in zip(good["investor"], good["investee"])], dtype=bool)
+    cand_rows = good[mask] if len(good) else good
+    for r in cand_rows.head(MAX_REVIEW_ROWS).to_dict("records"):
+        sides = {}
+        for side in ("investor", "investee"):
+            sid = ids[side].get(r[side])
+            u = unresolved.get((side, r[side]))
+            first = res.resolve(r[side], types=list(rel.domain if side == "investor" else rel.range)).candidates[:1] if u else ()
+            sides[side] = sid or (first[0].id if first else "")
+        un = unresolved.get(("investor", r["investor"])) or unresolved.get(("investee", r["investee"])) or {}
+        review.append({"kind": "near-miss" if un.get("status") == "unresolved" else "ambiguous", "subject": sides["investor"],
+                       "subject_name": r["investor"], "relation": r["relation"], "object": sides["investee"], "object_name": r["investee"],
+                       "since": r["date"], "properties": f"stake_pct={r['stake_pct']}", "confidence": "low",
+                       "method": "candidate", "conflict": f"{un.get('name', '')!r} is {un.get('status', '')}: " + " | ".join(un.get("candidates", [])),
+                       "evidence": f"{shown}:{r['_line']}", "source_url": r["source"] if r["source"].startswith("http") else "",
+                       "source_publisher": "" if r["source"].startswith("http") else r["source"], "source_published": r["date"]})
     good["subject"] = good["investor"].map(ids["investor"])
     good["object"] = good["investee"].map(ids["investee"])
     ok = good["subject"].notna() & good["object"].notna()
@@ -202,7 +224,8 @@ def load_shareholdings(path: str | Path, *, kg: "KnowledgeGraph | None" = None, 
     })
     report.rows_loaded = len(frame)
     report.counts["entities_created"] = len(new_entities)
-    return LoadResult(facts=FactTable(frame, ["stake_pct"], sources), entities=sorted(new_entities.values(), key=lambda e: e.id), report=report)
+    return LoadResult(facts=FactTable(frame, ["stake_pct"], sources), entities=sorted(new_entities.values(), key=lambda e: e.id), report=report,
+                      review=review)
 
 
 class ShareholdingsLoader(Loader):

@@ -48,6 +48,7 @@ import gzip
 import io
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
@@ -144,22 +145,32 @@ def read_wikidata_entities(path: str | Path) -> Iterator[tuple[int, dict[str, An
     p = Path(path)
     if not p.is_file():
         raise LoaderError(f"{p}: no such file; give a wbgetentities response or a Wikidata JSON dump")
+    if p.stat().st_size > MAX_FILE_BYTES:
+        raise LoaderError(f"{p}: {p.stat().st_size} bytes, more than the limit of {MAX_FILE_BYTES}; split the dump")
     try:
         with _open_text(p) as fh:
-            first = fh.readline()
-            if first.strip() in ("[", ""):  # the dump format: "[", one entity per line ending in ",", "]"
+            first = fh.readline(MAX_LINE_CHARS)
+            while first and not first.strip():
+                first = fh.readline(MAX_LINE_CHARS)
+            if not first:
+                raise LoaderError(f"{p}: the file is empty; give a wbgetentities response or a Wikidata JSON dump")
+            if first.strip() == "[":  # the dump format: "[", one entity per line ending in ",", "]"
                 yield from _dump_lines(p, fh, start=2)
                 return
-            rest = first + fh.read()
+            rest = first + fh.read(MAX_FILE_BYTES)
     except UnicodeDecodeError as exc:
         raise LoaderError(f"{p}: not UTF-8 text ({exc.reason}); Wikidata JSON is UTF-8") from None
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise LoaderError(f"{p}: cannot read: {exc}") from None
     try:
         data = json.loads(rest)
     except json.JSONDecodeError:
         yield from _dump_lines(p, io.StringIO(rest), start=1)  # JSON lines
         return
+    except RecursionError:
+        raise LoaderError(f"{p}: JSON nested more than {MAX_JSON_DEPTH} levels deep; this is not Wikidata entity JSON") from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise LoaderError(f"{p}: JSON nested more than {MAX_JSON_DEPTH} levels deep; this is not Wikidata entity JSON")
     if isinstance(data, dict) and isinstance(data.get("entities"), dict):
         for qid in data["entities"]:
             yield 0, data["entities"][qid]
@@ -183,7 +194,33 @@ def _dump_lines(p: Path, fh: Iterable[str], *, start: int) -> Iterator[tuple[int
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
             raise LoaderError(f"{p}:{n}: not valid JSON ({exc.msg}); a dump has one entity per line between [ and ]") from None
+        except RecursionError:
+            raise LoaderError(f"{p}:{n}: JSON nested more than {MAX_JSON_DEPTH} levels deep; not a Wikidata entity") from None
+        if not isinstance(obj, dict) or _depth(obj) > MAX_JSON_DEPTH:
+            raise LoaderError(f"{p}:{n}: not a Wikidata entity (a JSON object at most {MAX_JSON_DEPTH} levels deep); "
+                              "a dump has one entity per line between [ and ]")
         yield n, obj
+
+
+#: Bounds of what the loader reads: bytes per file, characters per line, nesting of JSON.
+MAX_FILE_BYTES = 4 * 1024**3
+MAX_LINE_CHARS = 64 * 1024**2
+MAX_JSON_DEPTH = 64
+
+
+def _depth(obj: Any, limit: int = MAX_JSON_DEPTH + 1) -> int:
+    """Nesting depth of parsed JSON, counted up to ``limit`` (iterative: no recursion limit to hit)."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        o, d = stack.pop()
+        deepest = max(deepest, d)
+        if d >= limit:
+            return d
+        if isinstance(o, dict):
+            stack.extend((v, d + 1) for v in o.values() if isinstance(v, (dict, list)))
+        elif isinstance(o, list):
+            stack.extend((v, d + 1) for v in o if isinstance(v, (dict, list)))
+    return deepest
 
 
 # --------------------------------------------------------------------------- values
@@ -264,6 +301,9 @@ class _Resolver:
             if q:
                 self.by_qid[str(q)] = e.id
         self.cache: dict[str, tuple[str | None, str, list[str]]] = {}
+        from cnaikg.loaders.resolve import resolver_for
+
+        self.res = resolver_for(kg)
 
     def resolve(self, qid: str) -> tuple[str | None, str, list[str]]:
         """(entity id or None, how or why not, candidates)."""
@@ -275,8 +315,12 @@ class _Resolver:
             out = (None, "unresolved", [])
         else:
             found: set[str] = set()
-            for n in _names(self.items[qid]):
-                found |= set(self.kg.candidates(n))
+            for n in _names(self.items[qid]):  # exact names and name keys only: a look-alike label never merges
+                m = self.res.resolve(n)
+                if m.resolved and m.method in ("name", "name_zh", "alias", "normalized-name", "judgement"):
+                    found.add(m.entity_id or "")
+                elif m.status == "ambiguous" and m.method != "generic-name":
+                    found |= {c.id for c in m.candidates}
             known = sorted(i for i in found if self.kg.entity(i).identifiers.get("wikidata") not in (None, "", qid))
             ok = sorted(found - set(known))
             if len(ok) == 1:
@@ -314,8 +358,19 @@ def _ticker_formats(kg: "KnowledgeGraph", data: str | Path | None) -> dict[str, 
     path = folder / "ticker_formats.csv" if folder else None
     if path is None or not path.is_file():
         return {}
-    with open(path, encoding="utf-8", newline="") as fh:
-        return {r["exchange"]: (re.compile(r["pattern"]), r.get("example", "")) for r in csv.DictReader(fh)}
+    from cnaikg.loaders.curated import safe_pattern_problem
+
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise LoaderError(f"{path}: unreadable ticker formats ({exc}); run `cnaikg validate`") from None
+    out = {}
+    for r in rows:
+        pat = str(r.get("pattern") or "")
+        if r.get("exchange") and pat and not safe_pattern_problem(pat):  # unsafe patterns are reported by `cnaikg validate`
+            out[str(r["exchange"])] = (re.compile(pat), str(r.get("example") or ""))
+    return out
 
 
 def _sources(ent: Mapping[str, Any], claim: Mapping[str, Any], pid: str, items: Mapping[str, Mapping[str, Any]]) -> tuple[Source, ...]:
@@ -365,102 +420,106 @@ def load_wikidata_entities(entities: Iterable[Mapping[str, Any]] | Iterable[tupl
         u["rows"] += 1
 
     for line, ent in pairs:
-        report.rows_read += 1
-        qid = str(ent.get("id", ""))
-        if "missing" in ent or not _QID.match(qid):
-            skip(line, qid or "id", f"{qid or 'an entity'} is missing on Wikidata or is not an item", "check the QID; items start with Q")
-            continue
-        subject, how, cands = resolver.resolve(qid)
-        claims = ent.get("claims", {})
-        relevant = {pid: cl for pid, cl in claims.items() if pid in PROPERTY_MAP or pid in CHECKED}
-        if subject is None and not relevant:  # an item fetched for its labels only (a target, a publisher)
-            counts["label_only_items"] = counts.get("label_only_items", 0) + 1
-            continue
-        if subject is None:
-            miss(qid, "subject", line, how, cands)
-            counts["statements_skipped_unresolved_subject"] = counts.get("statements_skipped_unresolved_subject", 0) + sum(map(len, relevant.values()))
-            continue
-        result.resolved[qid] = subject
-        counts[f"resolved_by_{how}"] = counts.get(f"resolved_by_{how}", 0) + 1
-        subj_ent = kg.entity(subject)
-        loaded_any = False
-        for pid in sorted(relevant, key=lambda p: int(p[1:])):
-            for claim in relevant[pid]:
-                where = f"{qid} {pid}"
-                if claim.get("rank") == "deprecated":
-                    skip(line, where, "deprecated statement", "")
-                    continue
-                value = _snak_value(claim.get("mainsnak", {}))
-                if value in (None, ""):
-                    skip(line, where, "no value (unknown, none, or a date coarser than a year)", "")
-                    continue
-                quals = claim.get("qualifiers", {})
-                if pid == "P31":
-                    t = WIKIDATA_CLASSES.get(str(value))
-                    counts["P31_checked"] = counts.get("P31_checked", 0) + 1
-                    if t and t != subj_ent.type:
-                        report.notes.append(f"{qid} ({subject}) is an instance of {value} ({t}) on Wikidata but a {subj_ent.type} here")
-                    continue
-                if pid == "P571":
-                    said = str(value)
-                    attr = {"entity": subject, "field": "founded", "wikidata": said, "data": subj_ent.founded, "qid": qid,
-                            "sources": [s.url for s in _sources(ent, claim, pid, items)]}
-                    result.attributes.append(attr)
-                    if not subj_ent.founded:
-                        report.notes.append(f"{subject}: founded is empty here; Wikidata {qid} says {said}")
-                    elif not (said.startswith(subj_ent.founded) or subj_ent.founded.startswith(said)):
-                        report.notes.append(f"{subject}: founded {subj_ent.founded} here but {said} on Wikidata {qid}; check the sources")
-                    continue
-                m = PROPERTY_MAP[pid]
-                other, how_o, cands_o = resolver.resolve(str(value))
-                if other is None:
-                    miss(str(value), f"{pid} of {qid}", line, how_o, cands_o)
-                    skip(line, where, f"{value} does not resolve to a known entity ({how_o})", "add the entity (with its QID) to data/entities, then load again")
-                    continue
-                s, o = (other, subject) if m.reverse else (subject, other)
-                props: dict[str, Any] = dict(m.properties)
-                if pid == "P17" and subj_ent.type == "place":
-                    props["role"] = "part_of"
-                share = _first(quals, "P1107")
-                if share is not None and m.relation == "OWNS":
-                    props["stake_pct"] = round(float(share) * 100, 4) if float(share) <= 1 else float(share)
-                if pid == "P414":
-                    raw = _first(quals, "P249")
-                    if not raw:
-                        skip(line, where, f"listing on {value} without a P249 ticker qualifier", "LISTED_ON needs a ticker; add it on Wikidata or in data/")
+        try:
+            report.rows_read += 1
+            qid = str(ent.get("id", ""))
+            if "missing" in ent or not _QID.match(qid):
+                skip(line, qid or "id", f"{qid or 'an entity'} is missing on Wikidata or is not an item", "check the QID; items start with Q")
+                continue
+            subject, how, cands = resolver.resolve(qid)
+            claims = ent.get("claims", {})
+            relevant = {pid: cl for pid, cl in claims.items() if pid in PROPERTY_MAP or pid in CHECKED}
+            if subject is None and not relevant:  # an item fetched for its labels only (a target, a publisher)
+                counts["label_only_items"] = counts.get("label_only_items", 0) + 1
+                continue
+            if subject is None:
+                miss(qid, "subject", line, how, cands)
+                counts["statements_skipped_unresolved_subject"] = counts.get("statements_skipped_unresolved_subject", 0) + sum(map(len, relevant.values()))
+                continue
+            result.resolved[qid] = subject
+            counts[f"resolved_by_{how}"] = counts.get(f"resolved_by_{how}", 0) + 1
+            subj_ent = kg.entity(subject)
+            loaded_any = False
+            for pid in sorted(relevant, key=lambda p: int(p[1:])):
+                for claim in relevant[pid]:
+                    where = f"{qid} {pid}"
+                    if claim.get("rank") == "deprecated":
+                        skip(line, where, "deprecated statement", "")
                         continue
-                    ticker = _ticker(str(raw), other, formats)
-                    if ticker is None:
-                        skip(line, where, f"ticker {raw!r} does not fit the format of {other} (ticker_formats.csv)", "check the ticker")
+                    value = _snak_value(claim.get("mainsnak", {}))
+                    if value in (None, ""):
+                        skip(line, where, "no value (unknown, none, or a date coarser than a year)", "")
                         continue
-                    props["ticker"] = ticker
-                rel = kg.ontology.relation(m.relation)
-                ts, to = kg.entity(s).type, kg.entity(o).type
-                if not rel.allows(ts, to):
-                    skip(line, where, f"{s} ({ts}) {m.relation} {o} ({to}) is not allowed by the ontology", "")
-                    continue
-                since = _first(quals, "P580") or ""
-                until = _first(quals, "P582") or ""
-                if since and until:
-                    if parse_date(until).end < parse_date(since).start:
-                        skip(line, where, f"end time {until} is before start time {since}", "fix the qualifiers on Wikidata")
+                    quals = claim.get("qualifiers", {})
+                    if pid == "P31":
+                        t = WIKIDATA_CLASSES.get(str(value))
+                        counts["P31_checked"] = counts.get("P31_checked", 0) + 1
+                        if t and t != subj_ent.type:
+                            report.notes.append(f"{qid} ({subject}) is an instance of {value} ({t}) on Wikidata but a {subj_ent.type} here")
                         continue
-                srcs = _sources(ent, claim, pid, items)
-                has_refs = bool(claim.get("references"))
-                f = Fact.create(s, m.relation, o, since=since, until=until, properties=props, sources=srcs,
-                                confidence="medium" if has_refs else "low", note=f"Wikidata {qid} {pid}", origin=f"{file}:{line}")
-                if f.id in facts:  # the same fact stated twice (e.g. P127 on one item, P1830 on the other): merge sources
-                    old = facts[f.id]
-                    merged = tuple(dict.fromkeys(old.sources + f.sources))
-                    conf = "medium" if "medium" in (old.confidence, f.confidence) else old.confidence
-                    facts[f.id] = Fact(old.id, old.subject, old.relation, old.object, old.since, old.until, old.properties, merged, conf, old.note, old.origin)
-                else:
-                    facts[f.id] = f
-                if any(g.relation == m.relation and g.object == o for g in kg.facts_of(s, m.relation, "out")):
-                    counts["already_in_graph"] = counts.get("already_in_graph", 0) + 1
-                counts[pid] = counts.get(pid, 0) + 1
-                loaded_any = True
-        report.rows_loaded += int(loaded_any)
+                    if pid == "P571":
+                        said = str(value)
+                        attr = {"entity": subject, "field": "founded", "wikidata": said, "data": subj_ent.founded, "qid": qid,
+                                "sources": [s.url for s in _sources(ent, claim, pid, items)]}
+                        result.attributes.append(attr)
+                        if not subj_ent.founded:
+                            report.notes.append(f"{subject}: founded is empty here; Wikidata {qid} says {said}")
+                        elif not (said.startswith(subj_ent.founded) or subj_ent.founded.startswith(said)):
+                            report.notes.append(f"{subject}: founded {subj_ent.founded} here but {said} on Wikidata {qid}; check the sources")
+                        continue
+                    m = PROPERTY_MAP[pid]
+                    other, how_o, cands_o = resolver.resolve(str(value))
+                    if other is None:
+                        miss(str(value), f"{pid} of {qid}", line, how_o, cands_o)
+                        skip(line, where, f"{value} does not resolve to a known entity ({how_o})", "add the entity (with its QID) to data/entities, then load again")
+                        continue
+                    s, o = (other, subject) if m.reverse else (subject, other)
+                    props: dict[str, Any] = dict(m.properties)
+                    if pid == "P17" and subj_ent.type == "place":
+                        props["role"] = "part_of"
+                    share = _first(quals, "P1107")
+                    if share is not None and m.relation == "OWNS":
+                        props["stake_pct"] = round(float(share) * 100, 4)  # P1107 is a proportion (0..1); 1.5 is 150%, refused by the load gate
+                    if pid == "P414":
+                        raw = _first(quals, "P249")
+                        if not raw:
+                            skip(line, where, f"listing on {value} without a P249 ticker qualifier", "LISTED_ON needs a ticker; add it on Wikidata or in data/")
+                            continue
+                        ticker = _ticker(str(raw), other, formats)
+                        if ticker is None:
+                            skip(line, where, f"ticker {raw!r} does not fit the format of {other} (ticker_formats.csv)", "check the ticker")
+                            continue
+                        props["ticker"] = ticker
+                    rel = kg.ontology.relation(m.relation)
+                    ts, to = kg.entity(s).type, kg.entity(o).type
+                    if not rel.allows(ts, to):
+                        skip(line, where, f"{s} ({ts}) {m.relation} {o} ({to}) is not allowed by the ontology", "")
+                        continue
+                    since = _first(quals, "P580") or ""
+                    until = _first(quals, "P582") or ""
+                    if since and until:
+                        if parse_date(until).end < parse_date(since).start:
+                            skip(line, where, f"end time {until} is before start time {since}", "fix the qualifiers on Wikidata")
+                            continue
+                    srcs = _sources(ent, claim, pid, items)
+                    has_refs = bool(claim.get("references"))
+                    f = Fact.create(s, m.relation, o, since=since, until=until, properties=props, sources=srcs,
+                                    confidence="medium" if has_refs else "low", note=f"Wikidata {qid} {pid}", origin=f"{file}:{line}")
+                    if f.id in facts:  # the same fact stated twice (e.g. P127 on one item, P1830 on the other): merge sources
+                        old = facts[f.id]
+                        merged = tuple(dict.fromkeys(old.sources + f.sources))
+                        conf = "medium" if "medium" in (old.confidence, f.confidence) else old.confidence
+                        facts[f.id] = Fact(old.id, old.subject, old.relation, old.object, old.since, old.until, old.properties, merged, conf, old.note, old.origin)
+                    else:
+                        facts[f.id] = f
+                    if any(g.relation == m.relation and g.object == o for g in kg.facts_of(s, m.relation, "out")):
+                        counts["already_in_graph"] = counts.get("already_in_graph", 0) + 1
+                    counts[pid] = counts.get(pid, 0) + 1
+                    loaded_any = True
+            report.rows_loaded += int(loaded_any)
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError) as exc:  # a malformed entity: skipped, named
+            skip(line, str(ent.get("id", "")) if isinstance(ent, Mapping) else "entity",
+                 f"malformed Wikidata entity ({type(exc).__name__}: {str(exc)[:120]})", "check the file; it may be cut or edited by hand")
     result.facts = sorted(facts.values(), key=lambda f: (f.subject, f.relation, f.object, f.id))
     report.unresolved = [unresolved[q] for q in sorted(unresolved, key=lambda q: int(q[1:]))]
     return result

@@ -42,7 +42,9 @@ def test_csl_in_its_published_layout_gives_on_list_facts(fkg):
     res = load_csl(LOADERS / "sanctions" / "consolidated.csv", kg=fkg, today=TODAY)
     got = {f.subject: dict(f.properties) for f in res.facts}
     assert got["smic"] == {"programme": "EAR", "date_added": "2020-12-22", "citation": "85 FR 83416 12/22/2020"}
-    assert set(got) == {"smic", "zhipu-ai", "inspur"}, "the Zhipu entry resolves through its registered name, Inspur through its Chinese alias"
+    assert set(got) == {"smic", "zhipu-ai"}, "the Zhipu entry resolves through its registered name"
+    (inspur,) = [r for r in res.review if r["kind"] == "conflict"]
+    assert "inspur-group" in inspur["conflict"] and "inspur" in inspur["conflict"], "Inspur Group and its alias 浪潮信息 are two entities: review"
     skipped = {p.line: (p.field, p.message) for p in res.report.skipped}
     assert skipped[8] == ("name", "looks like a spreadsheet formula")
     assert skipped[9][0] == "start_date" and "'16 May 2019' is not a date" in skipped[9][1]
@@ -53,16 +55,20 @@ def test_csl_in_its_published_layout_gives_on_list_facts(fkg):
 
 def test_opensanctions_ftm_lines_use_identifiers_and_aliases_and_review_near_misses(fkg):
     res = load_opensanctions(LOADERS / "sanctions" / "opensanctions.ftm.json", kg=fkg, list="us-entity-list", today=TODAY)
-    assert {f.subject: f.note.split(" by ")[1].split(" ")[0] for f in res.facts} == {"smic": "name", "baidu": "wikidata"}
+    assert {f.subject: f.note.split(" by ")[1].split(" ")[0] for f in res.facts} == {"smic": "name", "baidu": "wikidata", "tencent": "name"}
     (near,) = res.review
     assert near["kind"] == "near-miss" and near["subject"] == "hua-hong", "a Hua Hong subsidiary is shown, not merged"
-    lines = {p.line for p in res.report.skipped}
-    assert lines == {4, 6}, "the truncated line and the non-entity line are skipped with their line numbers"
+    lines = {p.line: p.field for p in res.report.skipped}
+    assert lines == {4: "", 6: "schema", 7: "datasets", 8: "datasets", 9: "schema"}, \
+        "truncated line, non-entity, an NS-CMIC and a 1260H entry (never forced onto the Entity List), an unknown schema"
+    assert "tencent" in {f.subject for f in res.facts}, "a name given as a string (not a list) is one value, not lost"
 
 
 def test_opensanctions_finds_the_list_from_the_dataset_name_or_refuses_an_unknown_one(fkg, tmp_path):
     res = load_opensanctions(LOADERS / "sanctions" / "opensanctions.ftm.json", kg=fkg, today=TODAY)
-    assert {f.subject for f in res.facts} == {"smic", "baidu"}
+    assert {f.subject for f in res.facts} == {"smic", "baidu", "tencent"}
+    notes = " ".join(res.report.notes)
+    assert "us_dod_chinese_milcorps (list dod-1260h-list" in notes and "xx_made_up_list" in notes, "unknown lists are reported, not dropped"
     p = tmp_path / "other.json"
     p.write_text(json.dumps({"id": "x", "schema": "Company", "properties": {"name": ["SMIC"]}, "datasets": ["gb_hmt_sanctions"]}) + "\n")
     res = load_opensanctions(p, kg=fkg, today=TODAY)
@@ -113,4 +119,4 @@ def test_cli_loads_a_screening_list_and_writes_the_review_file(tmp_path):
     assert "rows for review" in proc.stderr
     review = (out / "review.csv").read_text(encoding="utf-8")
     assert "near-miss,hua-hong" in review
-    assert json.loads((out / "load_report.json").read_text())["facts"] == 2
+    assert json.loads((out / "load_report.json").read_text())["facts"] == 3

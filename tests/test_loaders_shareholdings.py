@@ -29,7 +29,7 @@ def test_registry_rows_become_owns_facts_with_stakes(fkg):
     res = load_shareholdings(DATA / "good.csv", kg=fkg)
     got = sorted((f.subject, f.relation, f.object, f.properties["stake_pct"], f.since) for f in res.facts)
     assert got == [("alibaba", "OWNS", "zhipu-ai", 12.5, "2023-10"), ("big-fund-ii", "OWNS", "smic", 5.2, "2024-06-30"),
-                   ("tencent", "OWNS", "zhipu-ai", 3.0, "2023-10")]
+                   ("inspur-group", "OWNS", "inspur", 36.2, "2023"), ("tencent", "OWNS", "zhipu-ai", 3.0, "2023-10")]
     f = next(f for f in res.facts if f.subject == "big-fund-ii")
     assert f.sources[0].url == "https://example.org/registry/smic" and f.origin.endswith("good.csv:2")
     # the Chinese spelling of the same row is the same fact, reported and not loaded twice
@@ -41,8 +41,11 @@ def test_names_that_do_not_resolve_are_reported_not_invented(fkg):
     res = load_shareholdings(DATA / "good.csv", kg=fkg)
     un = {u["name"]: u for u in res.report.unresolved}
     assert un["Ningbo Unknown Capital Partnership"]["status"] == "unresolved"
-    assert un["INSPUR GROUP CO LTD"]["status"] == "ambiguous"
-    assert len(un["INSPUR GROUP CO LTD"]["candidates"]) == 2
+    # "Group" tells the parent from the listed company: INSPUR GROUP CO LTD is Inspur Group, not Inspur
+    assert "INSPUR GROUP CO LTD" not in un
+    # a generic name that fits several funds is ambiguous and lists them
+    assert un["大基金"]["status"] == "ambiguous"
+    assert len(un["大基金"]["candidates"]) == 2
     assert res.entities == []
 
 
@@ -52,15 +55,15 @@ def test_new_entities_only_with_the_explicit_flag_and_never_for_ambiguous_names(
     assert res.entities[0].id.startswith("e-")
     again = load_shareholdings(DATA / "good.csv", kg=fkg, create_entities=True)
     assert again.entities[0].id == res.entities[0].id, "ids are stable hashes, not random"
-    assert [u["name"] for u in res.report.unresolved] == ["INSPUR GROUP CO LTD"]
+    assert [u["name"] for u in res.report.unresolved] == ["大基金"]
     assert any(f.subject == res.entities[0].id and f.object == "moore-threads" for f in res.facts)
 
 
 def test_bad_values_are_skipped_with_line_field_and_reason(fkg):
     res = load_shareholdings(DATA / "bad-values.csv", kg=fkg, today=__import__("datetime").date(2025, 1, 1))
     by_line = {p.line: (p.field, p.message) for p in res.report.skipped}
-    assert by_line[2] == ("stake_pct", "stake 150 is outside 0..100")
-    assert by_line[3] == ("stake_pct", "stake -3 is outside 0..100")
+    assert by_line[2] == ("stake_pct", "150 is outside 0 to 100; write a percentage such as 12.5")
+    assert by_line[3] == ("stake_pct", "-3 is outside 0 to 100; write a percentage such as 12.5")
     assert by_line[4][0] == "stake_pct" and "not a number" in by_line[4][1]
     assert by_line[5][0] == "date" and "future" in by_line[5][1]
     assert by_line[6][0] == "date" and "not a date" in by_line[6][1]
@@ -119,10 +122,11 @@ def test_cli_writes_every_file_and_nothing_on_failure(fdata, tmp_path):
     out = tmp_path / "out"
     proc = run_cli("load", "shareholdings", str(DATA / "good.csv"), "--data", str(fdata), "--out", str(out), "--option", "create_entities")
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["entities.csv", "facts.csv", "load_report.json", "review.csv", "sources.csv", "unresolved.csv"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "entities.csv", "facts.csv", "known.csv", "load_report.json", "review.csv", "sources.csv", "unresolved.csv"]
     assert "big-fund-ii,OWNS,smic,2024-06-30,,stake_pct=5.2," in (out / "facts.csv").read_text()
     report = json.loads((out / "load_report.json").read_text())
-    assert report["rows_read"] == 7 and report["entities_created"] == 1
+    assert report["rows_read"] == 8 and report["entities_created"] == 1
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     bad = run_cli("load", "shareholdings", str(DATA / "gbk.csv"), "--data", str(fdata), "--out", str(out))
     assert bad.returncode == 2 and "gbk.csv:3: not valid UTF-8" in bad.stderr and "Traceback" not in bad.stderr

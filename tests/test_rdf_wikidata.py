@@ -113,7 +113,7 @@ def test_registered_and_usable_from_cnaikg_load(tmp_path):
     unresolved = (out / "unresolved.csv").read_text(encoding="utf-8")
     assert "ChipCo (Q900014),subject,ambiguous" in unresolved
     report = json.loads((out / "load_report.json").read_text(encoding="utf-8"))
-    assert report["facts"] == 5 and report["entities_created"] == 0
+    assert report["facts"] == 4 and report["already_known"] == 1 and report["entities_created"] == 0  # one fact the data holds: corroboration
 
 
 def test_loaded_facts_export_to_rdf_with_their_wikidata_sources(kg, tmp_path):

@@ -2,7 +2,10 @@
 
 Writes out/graph.json (node-link exchange format), out/entities.csv and
 out/relationships.csv, and whatever later build steps register.
-Identical inputs give byte-identical outputs.
+Identical inputs give byte-identical outputs. The files are written into a
+staging folder beside --out and switched into place at the end: --out holds the
+previous complete set or the new one, never a mix (an interrupt or a full disk
+leaves the previous set).
 """
 
 from __future__ import annotations
@@ -19,12 +22,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_data_option(p)
     p.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="how many best-connected entities to print (default: 10)")
+    p.add_argument("--steps", metavar="A,B", default=None,
+                   help="only these build steps, comma-separated (default: every registered step, e.g. graph-json,tables,features)")
 
 
 def run(args: argparse.Namespace) -> int:
     from cnaikg.build import run_build
 
-    ctx = run_build(args.data, args.out)
+    steps = [x.strip() for x in args.steps.split(",") if x.strip()] if args.steps else None
+    ctx = run_build(args.data, args.out, steps=steps)
     kg = ctx.kg
     print(f"cnaikg graph: {kg.number_of_entities()} entities, {kg.number_of_facts()} facts, {len(kg.sources())} sources")
     print("\nentities by type:")

@@ -2,12 +2,14 @@
 
 `cnaikg load KIND FILE` asks the registry for the loader called KIND (see
 `cnaikg load --list`) and never branches on it. Everything is computed
-before anything is written; then each file is written atomically, so a
-failed load leaves no partial output. Files written to --out:
+before anything is written, every fact passes the curated data's value checks
+(a failing value is a recorded skip), and the files are written into a staging
+folder switched into place at the end: --out holds the old set or the new one. Files written to --out:
 
   facts.csv        new facts in the curated relationships format (subject, relation, object, ...)
   sources.csv      the sources those facts cite, in the curated sources format
   entities.csv     entities the load created (only with an explicit option such as create_entities)
+  known.csv        facts the data already holds, with the new source (corroboration, not duplicates)
   review.csv       candidate facts and near-misses for a person to decide (see `cnaikg accept`)
   unresolved.csv   names that did not resolve, with their best candidates
   load_report.json rows read, loaded and skipped (file, line, field, reason), unresolved names
@@ -132,7 +134,7 @@ def output_files(result: Any) -> dict[str, bytes]:
 
     >>> from cnaikg.loaders.base import LoadResult, LoadReport
     >>> sorted(output_files(LoadResult(report=LoadReport("toy", "x.csv"))))
-    ['entities.csv', 'facts.csv', 'load_report.json', 'review.csv', 'sources.csv', 'unresolved.csv']
+    ['entities.csv', 'facts.csv', 'known.csv', 'load_report.json', 'review.csv', 'sources.csv', 'unresolved.csv']
     """
     import json
 
@@ -140,6 +142,8 @@ def output_files(result: Any) -> dict[str, bytes]:
     from cnaikg.loaders.curated import ENTITY_COLUMNS, SOURCE_COLUMNS
 
     facts, sources = _facts_csv(result)
+    known_bytes, known_sources = _facts_csv(type("Known", (), {"facts": list(getattr(result, "known", []) or [])})())
+    sources.update(known_sources)
     ents = [[e.id, e.type, e.name, e.name_zh, "|".join(e.aliases), e.category, e.founded, e.identifiers.get("wikidata", ""),
              e.identifiers.get("uscc", ""), e.identifiers.get("lei", ""), "|".join(s.id for s in e.sources), e.note] for e in result.entities]
     for e in result.entities:
@@ -153,8 +157,10 @@ def output_files(result: Any) -> dict[str, bytes]:
     report["facts"] = len(result.facts)
     report["entities_created"] = len(result.entities)
     report["review_rows"] = len(result.review)
+    report["already_known"] = len(getattr(result, "known", []) or [])
     return {
         "facts.csv": facts,
+        "known.csv": known_bytes,
         "sources.csv": _table(SOURCE_COLUMNS, srcs),
         "entities.csv": _table(ENTITY_COLUMNS, ents),
         "review.csv": _table(REVIEW_COLUMNS, review),
@@ -171,11 +177,11 @@ def load_to(kind: str, file: str | Path, out: str | Path, *, data: str | Path | 
     """
     from cnaikg import registry
     from cnaikg.errors import LoaderError
-    from cnaikg.io import write_bytes_atomic
+    from cnaikg.io import staged_dir
     from cnaikg.loaders.base import LoadResult
 
     cls = registry.get("loader", kind)
-    loader = cls() if inspect.isclass(cls) else cls
+    loader: Any = cls() if inspect.isclass(cls) else cls
     if kg is None:
         from cnaikg.graph.kg import KnowledgeGraph
 
@@ -186,9 +192,15 @@ def load_to(kind: str, file: str | Path, out: str | Path, *, data: str | Path | 
         raise LoaderError(f"loader {kind!r} cannot be used by `cnaikg load` ({exc}); see `cnaikg load --list`") from None
     if not isinstance(result, LoadResult):
         raise LoaderError(f"loader {kind!r} does not return a LoadResult; `cnaikg load` works with the loaders of cnaikg.loaders.base (see --list)")
+    from cnaikg.loaders.base import check_result
+
+    result = check_result(result, kg)  # the same value checks as the curated data, for every loader
     files = output_files(result)  # everything computed first: a failure here writes nothing
     out = Path(out)
-    return result, [write_bytes_atomic(out / name, data_) for name, data_ in files.items()]
+    with staged_dir(out) as stage:  # the files are written as a set: all of them or (on failure) the previous set
+        for name, data_ in files.items():
+            (stage / name).write_bytes(data_)
+    return result, [out / name for name in files]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -202,10 +214,12 @@ def run(args: argparse.Namespace) -> int:
     if args.list or not args.kind:
         rows = []
         for name in registry.names("loader"):
-            obj = registry.get("loader", name)
+            obj: Any = registry.get("loader", name)
             if inspect.isclass(obj) and issubclass(obj, Loader):
-                opts = ", ".join(k.rstrip("?") + ("" if k.endswith("?") else "=VALUE") for k in obj.options)
-                rows.append({"kind": name, "reads": " ".join(obj.suffixes), "options": opts, "description": obj.description})
+                declared: dict[str, str] = getattr(obj, "options", {})
+                opts = ", ".join(k.rstrip("?") + ("" if k.endswith("?") else "=VALUE") for k in declared)
+                rows.append({"kind": name, "reads": " ".join(getattr(obj, "suffixes", ())), "options": opts,
+                             "description": getattr(obj, "description", "")})
         emit(rows, args.format, columns=["kind", "reads", "options", "description"])
         return 0 if args.list else 2
     if not args.file:
