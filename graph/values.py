@@ -51,6 +51,10 @@ _GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
 MAX_NUMBER_TEXT = 64
 
 
+
+#: Each money field and the currency fields that may give its currency (the first is the one to add).
+AMOUNT_CURRENCIES: dict[str, tuple[str, ...]] = {"amount": ("currency",), "round_amount": ("round_currency", "currency")}
+
 def non_ascii_digits(text: str) -> bool:
     """True when ``text`` holds a digit that is not 0-9 (full-width ０-９, Arabic-Indic ٠-٩, ...).
 
@@ -223,9 +227,9 @@ def fact_problems(fact: "Fact", ontology: "Ontology", entities: Mapping[str, "En
     for req in rel.required:
         if req not in fact.properties:
             out.append(("properties", f"{rel.name} requires {req!r}"))
-    for amount in ("amount", "round_amount"):
-        if amount in fact.properties and "currency" in rel.properties and "currency" not in fact.properties:
-            out.append(("properties", f"{amount} without a currency; add currency=CNY (or USD, ...)"))
+    for amount, currencies in AMOUNT_CURRENCIES.items():
+        if amount in fact.properties and currencies[0] in rel.properties and not any(c in fact.properties for c in currencies):
+            out.append(("properties", f"{amount} without a currency; add {currencies[0]}=CNY (or USD, ...)"))
     if fact.confidence not in CONFIDENCE_LEVELS_ALLOWED:
         out.append(("confidence", f"{fact.confidence!r} is not a confidence level; use one of {', '.join(CONFIDENCE_LEVELS_ALLOWED)}"))
     if not fact.sources:

@@ -396,9 +396,11 @@ def _parse_properties(row: Row, rel_name: str, onto: Ontology, problems: list[Pr
         if req not in out:
             problems.append(row.problem("properties", f"{rel_name} requires {req!r}", f"add {req}=... to properties"))
             ok = False
-    for amount in ("amount", "round_amount"):
-        if amount in out and "currency" in rel.properties and "currency" not in out:
-            problems.append(row.problem("properties", f"{amount} without a currency", "add currency=CNY (or USD, ...): an amount needs its currency"))
+    from cnaikg.graph.values import AMOUNT_CURRENCIES
+
+    for amount, currencies in AMOUNT_CURRENCIES.items():
+        if amount in out and currencies[0] in rel.properties and not any(c in out for c in currencies):
+            problems.append(row.problem("properties", f"{amount} without a currency", f"add {currencies[0]}=CNY (or USD, ...): an amount needs its currency"))
             ok = False
     return out if ok else None
 
