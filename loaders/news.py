@@ -827,17 +827,15 @@ def _compare_investment(kg: "KnowledgeGraph", c: Candidate, same: list["Fact"]) 
     """An investment the graph has between the same two: same amount but another year, or same year (or round) but another amount, is a conflict."""
     amount, cur = _num(c.properties.get("amount", "")), c.properties.get("currency", "")
     year, rnd = c.since[:4], c.properties.get("round", "")
+    def figures(f: "Fact") -> list[tuple[float, str]]:  # the investor's own amount and the round's size (round_amount, issue 11)
+        got = [(_num(f.properties.get(a, "")), str(f.properties.get(k, ""))) for a, k in (("amount", "currency"), ("round_amount", "round_currency"))]
+        return [(v, k) for v, k in got if v is not None]
+
     for f in same:
-        f_amount, f_cur, f_year = _num(f.properties.get("amount", "")), str(f.properties.get("currency", "")), str(f.since)[:4]
-        # an article's "raised $X" may be the round's size: the same sum as the curated round_amount in another year is a conflict too
-        r_amount, r_cur = _num(f.properties.get("round_amount", "")), str(f.properties.get("round_currency", ""))
-        if (amount is not None and r_amount is not None and cur == r_cur and abs(amount - r_amount) < 0.5
-                and year and f_year and year != f_year):
-            c.kind, c.curated = "conflict", _fact_text(f)
-            c.conflict = (f"the article dates the {amount:,.0f} {cur} round in which {c.subject} invested in {c.object} to {year}; "
-                          f"the curated data dates it {f.since}")
-            return c
-        if amount is not None and f_amount is not None and cur == f_cur:
+        f_year = str(f.since)[:4]
+        comparable = [v for v, k in figures(f) if k == cur]
+        f_amount, f_cur = (min(comparable, key=lambda v: abs(v - amount)) if amount is not None and comparable else None), cur
+        if amount is not None and f_amount is not None:
             if abs(amount - f_amount) < 0.5 and year and f_year and year != f_year:
                 c.kind, c.curated = "conflict", _fact_text(f)
                 c.conflict = (f"the article dates {c.subject}'s {amount:,.0f} {cur} investment in {c.object} to {year}; "
@@ -848,7 +846,7 @@ def _compare_investment(kg: "KnowledgeGraph", c: Candidate, same: list["Fact"]) 
                 c.conflict = (f"the article puts {c.subject}'s investment in {c.object} ({year or rnd}) at {amount:,.0f} {cur}; "
                               f"the curated data says {f_amount:,.0f} {f_cur}")
                 return c
-    detailed = [f for f in same if (amount is None or _num(f.properties.get("amount", "")) in (None, amount))
+    detailed = [f for f in same if (amount is None or not figures(f) or any(abs(v - amount) < 0.5 for v, _ in figures(f)))
                 and (not year or not f.since or str(f.since)[:4] == year) and (not rnd or f.properties.get("round", "") in ("", rnd))]
     if detailed or (amount is None and not year and not rnd):
         c.kind, c.curated = "known", "; ".join(_fact_text(f) for f in (detailed or same))
