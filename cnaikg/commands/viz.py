@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cnaikg.graph.kg import KnowledgeGraph
-    from cnaikg.graph.viz import scoring_features, write_network_html
+    from cnaikg.graph.views.viz import scoring_features, write_network_html
     from cnaikg.progress import stage
 
     with stage("building the graph"):

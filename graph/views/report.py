@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from cnaikg.graph.dates import parse_date
-from cnaikg.graph.viz import NetworkView, _degree, _pagerank, network_view, render_template
+from cnaikg.graph.views.viz import NetworkView, _degree, _pagerank, network_view, render_template
 from cnaikg.io import write_text_atomic
 
 if TYPE_CHECKING:
