@@ -1,11 +1,16 @@
 """The one-page report (out/report.html): counts, the network of the top companies, a sortable top-30 table and a scatter plot.
 
-Self-contained and offline like the network views (same autoescaped templates,
-vis-network inlined, no request to any host). The build date is taken from the
-data (the newest source publication date), so identical data give a
-byte-identical file. Uses the scoring step's ``ctx.results["features"]`` and
-``ctx.results["explanations"]`` when present; without them it ranks by PageRank
-and plots degree against PageRank, both computed here with networkx.
+Self-contained and offline like the explorer pages (same autoescaped
+templates, vis-network inlined, no request to any host). The build date is
+taken from the data (the newest source publication date), so identical data
+give a byte-identical file.
+
+The ranking is the one `cnaikg build` prints (:func:`cnaikg.queries.ranking.ranked_companies`:
+companies that are not state actors themselves, by policy proximity); the
+report computes the features itself when the build did not pass them. Each
+row's explanation is written for a reader: the main reason, then the facts of
+the strongest path to a state actor with their relation, counterpart, dates
+and source.
 
 >>> from cnaikg.graph import build_graph
 >>> html = report_html(build_graph())
@@ -22,18 +27,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from cnaikg.graph.dates import parse_date
-from cnaikg.graph.views.viz import NetworkView, _degree, _pagerank, network_view, render_template
+from cnaikg.graph.views.viz import NetworkView, _degree, network_view, render_template, scoring_features
 from cnaikg.io import write_text_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cnaikg.build import BuildContext
     from cnaikg.graph.kg import KnowledgeGraph
+    from cnaikg.graph.model import Fact
 
-__all__ = ["ReportRow", "ReportData", "report_data", "report_html", "write_report", "build_report", "main_explanation", "data_date"]
+__all__ = ["ReportRow", "ReportData", "report_data", "report_html", "write_report", "build_report", "reader_explanation", "data_date", "SCATTER_LABELS"]
 
-COMPANY = "company"  # the entity type the report ranks (scores are computed for companies)
+#: How many of the best-ranked companies the scatter plot names (the page says so, and shows exactly that many).
+SCATTER_LABELS = 10
+#: Words for the proximity components (cnaikg.queries.proximity.COMPONENTS); unknown names are shown with spaces.
+_COMPONENT_WORDS = {
+    "direct_state_equity": "a state shareholder",
+    "lookthrough_state_equity": "state ownership through a chain of holdings",
+    "state_lab_university_ties": "ties to state universities and labs",
+    "state_partnerships": "partnerships with state bodies",
+    "soe_customers_suppliers": "state-owned customers or suppliers",
+    "state_programmes": "state programmes",
+    "state_diffusion": "a short path to a state actor",
+}
 
 
 @dataclass
@@ -50,6 +66,7 @@ class ReportRow:
     pagerank: float
     degree: int
     explanation: str
+    evidence: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +82,7 @@ class ReportData:
     network: NetworkView
     scatter: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    definition: str = ""
 
 
 def data_date(kg: "KnowledgeGraph") -> str:
@@ -89,61 +107,65 @@ def data_date(kg: "KnowledgeGraph") -> str:
     return text
 
 
-def main_explanation(explanations: Any, entity_id: str) -> str:
-    """The main reason a company scores what it scores, from whatever the scoring step left in ``ctx.results``.
+def _safe_url(url: str) -> str:
+    return url if url.startswith(("https://", "http://")) else ""
 
-    Accepts a mapping (id -> text, list of lines, dict or Explanation object),
-    a pandas Series, or a DataFrame indexed by id (first text column).
 
-    >>> main_explanation({"smic": ["state equity 0.9", "partners"]}, "smic")
-    'state equity 0.9'
-    >>> main_explanation(None, "smic")
-    ''
+def _phrase(relation: str) -> str:
+    """A relation as a verb phrase: INVESTS_IN -> 'invests in', SUBSIDIARY_OF -> 'is subsidiary of'."""
+    words = relation.lower().replace("_", " ")
+    if words.startswith("founded"):
+        return "was " + words
+    return words if words.split()[0].endswith("s") else "is " + words
+
+
+def _hop_text(kg: "KnowledgeGraph", f: "Fact") -> tuple[str, dict[str, str]]:
+    """One fact in words with its dates, and its earliest source as a (label, url) record."""
+    stake = f.properties.get("stake_pct")
+    what = f"{kg.entity(f.subject).name} {_phrase(f.relation)} {kg.entity(f.object).name}" + (f" ({float(stake):g}%)" if stake is not None else "")
+    when = f"{f.since} to {f.until}" if f.since and f.until else (f"since {f.since}" if f.since else (f"until {f.until}" if f.until else "date not stated"))
+    srcs = sorted(f.sources, key=lambda s: (s.published, s.id))
+    src = {"label": f"{srcs[0].publisher}, {srcs[0].published}" if srcs else "no source", "url": _safe_url(srcs[0].url) if srcs else ""}
+    return f"{what} ({when})", src
+
+
+def reader_explanation(kg: "KnowledgeGraph", explanation: Any) -> tuple[str, list[dict[str, str]]]:
+    """The main reason a company scores what it scores, in words, and the sources of the facts it cites.
+
+    ``explanation`` is a :class:`cnaikg.queries.explain.Explanation`; the text
+    names the main component, then each fact of the strongest path to a state
+    actor: who, the relation, the counterpart, the dates; the sources come back
+    as records (label, http(s) url) for the page to link.
+
+    >>> from cnaikg.graph import build_graph
+    >>> from cnaikg.queries.explain import explain
+    >>> kg = build_graph()
+    >>> text, sources = reader_explanation(kg, explain(kg, "zhipu-ai"))
+    >>> text.startswith("Mainly ") and "Zhipu AI" in text and bool(sources)
+    True
     """
-    if explanations is None:
-        return ""
-    value: Any = None
-    try:
-        import pandas as pd
-
-        if isinstance(explanations, pd.DataFrame):
-            if entity_id not in explanations.index:
-                return ""
-            row = explanations.loc[entity_id]
-            if isinstance(row, pd.DataFrame):
-                row = row.iloc[0]
-            cols = [c for c in ("main", "explanation", "reason", "text") if c in row.index] or [c for c in row.index if isinstance(row[c], str)]
-            return str(row[cols[0]]) if cols else ""
-        if isinstance(explanations, pd.Series):
-            value = explanations.get(entity_id)
-    except ImportError:  # pragma: no cover
-        pass
-    if value is None and isinstance(explanations, Mapping):
-        value = explanations.get(entity_id)
-    return _first_line(value)
-
-
-def _first_line(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip().splitlines()[0] if value.strip() else ""
-    if isinstance(value, (list, tuple)):
-        return _first_line(value[0]) if value else ""
-    if isinstance(value, Mapping):
-        for k in ("main", "explanation", "reason", "text", "lines"):
-            if k in value:
-                return _first_line(value[k])
-        return ""
-    comps = getattr(value, "components", None)
-    if comps:
-        c = comps[0]
-        details = c.get("details") or []
-        head = f"{str(c.get('component', '')).replace('_', ' ')} {float(c.get('value', 0)):.2f}"
-        return f"{head}: {details[0]}" if details else head
-    if comps is not None:
-        return "no path to any state actor"
-    return str(value)
+    comps = getattr(explanation, "components", None) or []
+    if not comps:
+        return "No tie to any state actor in the graph.", []
+    facts = {f.id: f for f in kg.facts()}
+    main = str(comps[0].get("component", ""))
+    text = "Mainly " + _COMPONENT_WORDS.get(main, main.replace("_", " "))
+    paths = getattr(explanation, "paths", None) or []
+    hops, sources = [], []
+    if paths:
+        for hop in paths[0].hops:
+            f = facts.get(hop.fact_id)
+            if f is None:
+                continue
+            words, src = _hop_text(kg, f)
+            hops.append(words)
+            sources.append(src)
+        actor = kg.entity(paths[0].actor).name if paths[0].actor in kg else paths[0].actor
+        text += f": {'; '.join(hops)}" if hops else ""
+        text += f" \u2014 {len(paths[0].hops)} steps to {actor}." if len(paths[0].hops) > 1 else "."
+    else:
+        text += "."
+    return text, sources
 
 
 def _feature(features: "pd.DataFrame | None", col: str, eid: str) -> float | None:
@@ -170,61 +192,82 @@ def _top_network(kg: "KnowledgeGraph", top_ids: list[str], features: "pd.DataFra
                         heading=f"The top {len(top_ids)} companies and the entities that connect them")
 
 
-def _scatter(rows: list[ReportRow], scored: bool, *, width: int = 900, height: int = 460, labels: int = 10) -> dict[str, Any]:
-    """Point coordinates for the inline SVG scatter: x = PageRank, y = policy proximity (or degree without scores)."""
+def _scatter(rows: list[ReportRow], *, width: int = 900, height: int = 460, labels: int = SCATTER_LABELS) -> dict[str, Any]:
+    """Point coordinates for the inline SVG scatter (x = PageRank, y = policy proximity); exactly ``labels`` points named.
+
+    Each of the best ``labels`` companies gets its name beside it, at the first
+    of a few candidate spots that overlaps no name already placed (the last
+    spot tried is used if all overlap, so the promise of that many names holds).
+    """
     pad_l, pad_r, pad_t, pad_b = 64, 190, 16, 48
-    pts = [(r, r.pagerank, (r.policy_proximity if scored else float(r.degree))) for r in rows]
-    pts = [(r, x, y) for r, x, y in pts if y is not None]
+    pts = [(r, r.pagerank, r.policy_proximity) for r in rows if r.policy_proximity is not None]
     xmax = max((x for _, x, _ in pts), default=1.0) or 1.0
     ymax = max((y for _, _, y in pts), default=1.0) or 1.0
     plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
-    out, placed = [], []
+    out: list[dict[str, Any]] = []
+    placed: list[tuple[float, float, float, float]] = []
     for r, x, y in sorted(pts, key=lambda p: p[0].rank):
         cx, cy = round(pad_l + plot_w * x / xmax, 1), round(pad_t + plot_h * (1 - y / ymax), 1)
-        label = r.rank <= labels and all(abs(cy - py) > 12 or abs(cx - px) > 150 for px, py in placed)
-        if label:
-            placed.append((cx, cy))
-        out.append({"cx": cx, "cy": cy, "name": r.name if len(r.name) <= 28 else r.name[:27] + "…", "rank": r.rank, "label": label,
-                    "tip": f"{r.name}: {'policy proximity' if scored else 'degree'} {y:.3g}, PageRank {x:.3g}"})
+        name = r.name if len(r.name) <= 28 else r.name[:27] + "\u2026"
+        point: dict[str, Any] = {"cx": cx, "cy": cy, "name": name, "rank": r.rank, "label": r.rank <= labels,
+                                 "tip": f"{r.name}: policy proximity {y:.3g}, PageRank {x:.3g}"}
+        if point["label"]:
+            w = 6.2 * len(name) + 4
+            box = (0.0, 0.0, 0.0, 0.0)
+            for dx, dy, anchor in ((8, 4, "start"), (8, -9, "start"), (8, 17, "start"), (-8, 4, "end"), (-8, -9, "end"), (-8, 17, "end"),
+                                   (8, -22, "start"), (8, 30, "start"), (-8, -22, "end"), (-8, 30, "end")):
+                x0 = cx + dx if anchor == "start" else cx + dx - w
+                box = (x0, cy + dy - 11, x0 + w, cy + dy + 3)
+                if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                    break
+            placed.append(box)
+            point.update(lx=round(box[0] if anchor == "start" else box[2], 1), ly=round(box[3] - 3, 1), anchor=anchor)
+        out.append(point)
     ticks_x = [{"x": round(pad_l + plot_w * f, 1), "text": f"{xmax * f:.3g}"} for f in (0, 0.25, 0.5, 0.75, 1)]
     ticks_y = [{"y": round(pad_t + plot_h * (1 - f), 1), "text": f"{ymax * f:.3g}"} for f in (0, 0.25, 0.5, 0.75, 1)]
     out.reverse()  # best drawn last, on top
-    return {"width": width, "height": height, "points": out, "ticks_x": ticks_x, "ticks_y": ticks_y,
+    return {"width": width, "height": height, "points": out, "ticks_x": ticks_x, "ticks_y": ticks_y, "labels": min(labels, len(pts)),
             "left": pad_l, "right": width - pad_r, "top": pad_t, "bottom": height - pad_b,
-            "x_label": "PageRank", "y_label": "policy proximity" if scored else "degree (number of facts)"}
+            "x_label": "PageRank", "y_label": "policy proximity"}
 
 
-def report_data(kg: "KnowledgeGraph", *, features: "pd.DataFrame | None" = None, explanations: Any = None, top: int = 30, network_top: int = 12, network_max_nodes: int = 90) -> ReportData:
+def report_data(kg: "KnowledgeGraph", *, features: "pd.DataFrame | None" = None, top: int = 30, network_top: int = 12, network_max_nodes: int = 90) -> ReportData:
     """Compute what the report shows: counts, the ranking of companies, the top-companies network and the scatter.
+
+    ``features`` is the scoring step's table (computed here when not given);
+    the ranking is :func:`cnaikg.queries.ranking.ranked_companies`, the one
+    `cnaikg build` prints.
 
     >>> from cnaikg.graph import build_graph
     >>> d = report_data(build_graph(), top=5)
-    >>> len(d.rows), d.scored
-    (5, False)
+    >>> len(d.rows), d.scored, d.rows[0].rank
+    (5, True, 1)
     """
+    from cnaikg.queries.arrays import graph_arrays
+    from cnaikg.queries.explain import explain_arrays
+    from cnaikg.queries.ranking import COMPANY_DEFINITION, ranked_companies
+
     onto = kg.ontology
-    scored = features is not None and "policy_proximity" in features.columns
-    pr = _pagerank(kg) if features is None or "pagerank" not in features.columns else {}
+    if features is None:
+        features = scoring_features(kg)
+    if features is None:  # pragma: no cover - the scoring modules ship with cnaikg
+        raise RuntimeError("the report needs cnaikg.queries (policy proximity); reinstall cnaikg")
+    ranked = ranked_companies(features)
     deg = _degree(kg)
+    ga = graph_arrays(kg)
     rows = []
-    for e in kg.entities(COMPANY):
-        p = _feature(features, "pagerank", e.id)
-        rows.append(ReportRow(0, e.id, e.name, e.name_zh, e.category, list(e.tickers), _feature(features, "policy_proximity", e.id),
-                              p if p is not None else pr.get(e.id, 0.0), int(deg.get(e.id, 0)), main_explanation(explanations, e.id)))
-    if scored:
-        rows.sort(key=lambda r: (-(r.policy_proximity if r.policy_proximity is not None else -1.0), -r.pagerank, r.id))
-    else:
-        rows.sort(key=lambda r: (-r.pagerank, r.id))
-    for i, r in enumerate(rows, 1):
-        r.rank = i
-    notes = [] if scored else ["Policy-proximity scores were not available to this build, so companies are ranked by PageRank "
-                               "and the scatter plots degree against PageRank (both computed with networkx). "
-                               "Run `cnaikg build` with the scoring step to see policy proximity."]
+    for i, (cid, rec) in enumerate(ranked.iterrows(), 1):
+        e = kg.entity(str(cid))
+        text, evidence = "", []
+        if i <= top:
+            text, evidence = reader_explanation(kg, explain_arrays(ga, ga.index[str(cid)], top=1)) if str(cid) in ga.index else ("", [])
+        rows.append(ReportRow(i, e.id, e.name, e.name_zh, e.category, list(e.tickers), _feature(features, "policy_proximity", e.id),
+                              _feature(features, "pagerank", e.id) or 0.0, int(deg.get(e.id, 0)), text, evidence))
     counts = {"entities": kg.number_of_entities(), "facts": kg.number_of_facts(), "sources": len(kg.sources()), "companies": len(rows)}
     by_type = [(onto.entity_type(t).label, n) for t, n in sorted(kg.counts_by_type().items(), key=lambda x: (-x[1], x[0])) if n]
     by_rel = [(r, n) for r, n in sorted(kg.counts_by_relation().items(), key=lambda x: (-x[1], x[0])) if n]
     network = _top_network(kg, [r.id for r in rows[:network_top]], features, network_max_nodes)
-    return ReportData(data_date(kg), counts, by_type, by_rel, rows[:top], scored, network, _scatter(rows, scored), notes)
+    return ReportData(data_date(kg), counts, by_type, by_rel, rows[:top], True, network, _scatter(rows), [], COMPANY_DEFINITION)
 
 
 def report_html(kg: "KnowledgeGraph", **options: Any) -> str:
@@ -249,6 +292,6 @@ def write_report(kg: "KnowledgeGraph", path: str | Path, **options: Any) -> Path
     return write_text_atomic(path, report_html(kg, **options))
 
 
-def build_report(kg: "KnowledgeGraph", out: Path, ctx: "BuildContext") -> list[Path]:
-    """Build step: out/report.html, using the scoring step's features and explanations when present."""
-    return [write_report(kg, out / "report.html", features=ctx.results.get("features"), explanations=ctx.results.get("explanations"))]
+def build_report(kg: "KnowledgeGraph", out: Path, ctx: Any) -> list[Path]:
+    """Build step: out/report.html, using the scoring step's features when present."""
+    return [write_report(kg, out / "report.html", features=ctx.results.get("features"))]

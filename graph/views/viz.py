@@ -70,6 +70,7 @@ __all__ = [
     "NetworkView",
     "ViewError",
     "network_view",
+    "check_view_options",
     "network_html",
     "write_network_html",
     "node_scores",
@@ -502,6 +503,51 @@ def _sources(items: Iterable[Any]) -> list[dict[str, str]]:
     return [{"url": s.url, "publisher": s.publisher, "published": s.published, "title": getattr(s, "title", "")} for s in items]
 
 
+def check_view_options(kg: "KnowledgeGraph", *, focus: str | None = None, hops: int = 1, as_of: "str | None" = None,
+                       types: "str | Iterable[str] | None" = None, relations: "str | Iterable[str] | None" = None,
+                       max_nodes: int | None = None, size_by: str = "auto") -> str | None:
+    """Check a view's options before any work; raise ViewError (or the ontology's error) naming the fix. Returns the as-of day.
+
+    ``size_by`` is checked against the declared feature schema, so a text
+    column is refused without computing any score.
+
+    >>> from cnaikg.graph import build_graph
+    >>> try:
+    ...     check_view_options(build_graph(), size_by="name")
+    ... except ViewError as err:
+    ...     print(str(err)[:58])
+    cannot size nodes by 'name': it is not a numeric column; u
+    """
+    from cnaikg.graph.dates import DATE_HELP
+
+    if hops < 0:
+        raise ViewError(f"--hops must be 0 or more, not {hops}")
+    if max_nodes is not None and max_nodes < 1:
+        raise ViewError(f"--max-nodes must be at least 1, not {max_nodes}")
+    try:
+        day = _day(as_of) if as_of else None
+    except ValueError:
+        raise ViewError(f"--as-of {as_of!r} is not a date; {DATE_HELP}") from None
+    for t in _split_names(types):
+        kg.ontology.entity_type(t)
+    for r in _split_names(relations):
+        kg.ontology.relation(r.upper())
+    if focus:
+        kg.resolve(focus)
+    if size_by not in ("auto", "degree", "pagerank"):
+        try:
+            from cnaikg.queries.features import feature_schema
+        except ImportError:  # pragma: no cover
+            return day
+        schema = feature_schema()
+        numeric = ["auto", "degree", "pagerank"] + [c.name for c in schema if c.dtype in ("float", "int") and c.name != "pagerank"]
+        if size_by in {c.name for c in schema} and size_by not in numeric:
+            raise ViewError(f"cannot size nodes by {size_by!r}: it is not a numeric column; use one of {', '.join(numeric)}")
+        if size_by not in numeric:
+            raise ViewError(f"cannot size nodes by {size_by!r}; use one of {', '.join(numeric)}")
+    return day
+
+
 def network_view(
     kg: "KnowledgeGraph",
     *,
@@ -544,11 +590,8 @@ def network_view(
     >>> v.number_of_nodes <= 10 and v.vis_ids["smic"] == "n0" and v.embedded_nodes > 10
     True
     """
-    if hops < 0:
-        raise ViewError(f"--hops must be 0 or more, not {hops}")
-    if max_nodes is not None and max_nodes < 1:
-        raise ViewError(f"--max-nodes must be at least 1, not {max_nodes}")
-    date = _day(as_of) if as_of else None
+    date = check_view_options(kg, focus=focus, hops=hops, as_of=as_of, types=types, relations=relations, max_nodes=max_nodes,
+                              size_by="auto")  # node_scores checks size_by against the features given
     base, focus_id = _select(kg, focus=focus, types=_split_names(types), relations=_split_names(relations))
     scored_on = base.as_of(date) if date else base
     scores, measure = node_scores(scored_on, size_by=size_by, features=features)
