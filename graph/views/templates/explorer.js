@@ -194,9 +194,9 @@
     if (nu.length) nodes.update(nu);
     if (eu.length) edges.update(eu);
   }
-  function neighbours(v) {
+  function neighbours(v) {  // v and the entities one drawn fact away
     var s = new Set([v]);
-    edges.get().forEach(function (e) { if (e.from === v) s.add(e.to); if (e.to === v) s.add(e.from); });
+    adj[v].forEach(function (id) { if (edges.get(id)) { var e = E[id]; s.add(e.from === v ? e.to : e.from); } });
     return s;
   }
   function highlight(set, edgeSet) {
@@ -329,8 +329,12 @@
       if (!state.shown.has(u)) { state.shown.add(u); added++; }
     });
     state.expanded = true;
-    sync();
-    highlight(neighbours(v));
+    state.hl = new Set([v]); state.hlEdges = null;
+    adj[v].forEach(function (id) {
+      var e = E[id];
+      if (valid(e, state.date) && !offR[e.rel]) state.hl.add(e.from === v ? e.to : e.from);
+    });
+    sync();  // draws the new neighbours, dims the rest, thins the labels: one pass
     api.lastMs = performance.now() - t0;
     status.textContent = "added " + added + " neighbour" + (added === 1 ? "" : "s") + " of " + N[v].tip.name + "; " + status.textContent;
     return added;
@@ -401,8 +405,10 @@
     highlight(neighbours(v));
     showDetails(v);
   }
+  var lastQuery = null;
   function search() {
     var q = document.getElementById("cn-search").value;
+    lastQuery = q;
     var v = find(q);
     if (v === null) { status.textContent = q.trim() ? "no entity matches \u201c" + q.trim() + "\u201d" : ""; return null; }
     focusNode(v);
@@ -411,7 +417,9 @@
   }
   document.getElementById("cn-go").addEventListener("click", search);
   document.getElementById("cn-search").addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); search(); } });
-  document.getElementById("cn-search").addEventListener("change", search);
+  document.getElementById("cn-search").addEventListener("change", function () {  // a pick from the list; not a blur after Enter
+    if (document.getElementById("cn-search").value !== lastQuery) search();
+  });
 
   // ------------------------------------------------------------------ paths
   var pathBody = document.getElementById("cn-path-body");
@@ -455,7 +463,7 @@
     }
     var rels = relNames && relNames.length ? new Set(relNames) : null;
     var res = a === b ? { paths: [[a]], total: 1 } : shortestPaths(a, b, rels, state.date, 20);
-    api.lastPathMs = performance.now() - t0;
+    api.lastPathMs = performance.now() - t0;  // the answer; updated below once it is drawn and listed
     var head = N[a].tip.name + " \u2192 " + N[b].tip.name + (rels ? " through " + relNames.join(", ") : "") + (state.date ? ", as of " + state.date : "");
     if (!res.paths.length) {
       pathBody.appendChild(el("p", "cn-hint", "no path: " + head));
@@ -488,6 +496,7 @@
     highlight(nset, eset);
     network.fit({ nodes: Array.from(nset).filter(function (v) { return !!nodes.get(v); }), animation: false });
     relabel();
+    api.lastPathMs = performance.now() - t0;
     return { paths: res.paths.map(function (p) { return p.map(eidOf); }), total: res.total, edges: Array.from(eset).map(function (id) { return E[id].tip.id; }) };
   }
   function checkedPathRels() {
