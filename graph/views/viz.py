@@ -234,9 +234,13 @@ def importance_ranks(kg: "KnowledgeGraph") -> dict[str, int]:
     >>> min(r.values()), r["smic"] < r["deepseek"] + 1000
     (0, True)
     """
+    cache = kg.__dict__.setdefault("_views_cache", {})  # the graph never changes once built
+    if "ranks" in cache:
+        return cache["ranks"]
     pr = _pagerank(kg)  # rounded: equal PageRanks (symmetric positions) differ only by float noise, and then the id decides
     order = sorted(kg.G.nodes, key=lambda k: (-round(pr.get(k, 0.0), 12), k))
-    return {k: i for i, k in enumerate(order)}
+    cache["ranks"] = {k: i for i, k in enumerate(order)}
+    return cache["ranks"]
 
 
 # ------------------------------------------------------------------------------------------ time
@@ -408,16 +412,39 @@ def layout_positions(G: nx.Graph, *, seed: int = 7, fixed: Mapping[Any, tuple[fl
     return pos
 
 
+def _global_positions(kg: "KnowledgeGraph", seed: int) -> dict[str, tuple[int, int]]:
+    """The layout of the whole embedded graph, computed once per graph and seed."""
+    cache = kg.__dict__.setdefault("_views_cache", {})
+    if ("layout", seed) not in cache:
+        cache[("layout", seed)] = layout_positions(kg.G, seed=seed)
+    return cache[("layout", seed)]
+
+
 def _positions(kg: "KnowledgeGraph", focus_id: str | None, start: Sequence[str], seed: int) -> dict[str, tuple[int, int]]:
-    """Positions of every embedded entity: the opening neighbourhood laid out first, focus at the centre, the rest around it."""
+    """Positions of every embedded entity.
+
+    A neighbourhood page lays its opening entities out on their own with the
+    focus at the centre; every other entity keeps its place in the whole
+    graph's layout (seen from the focus), pushed outward beyond the
+    neighbourhood, so expanding adds nodes around it without moving it.
+    """
+    whole = _global_positions(kg, seed)
     if not focus_id:
-        return layout_positions(kg.G, seed=seed)
+        return whole
     inner = layout_positions(kg.G.subgraph(start), seed=seed)
     fx, fy = inner[focus_id]
-    inner = {k: (x - fx, y - fy) for k, (x, y) in inner.items()}
-    if len(start) == kg.number_of_entities():
-        return inner
-    return layout_positions(kg.G, seed=seed, fixed={k: (float(x), float(y)) for k, (x, y) in inner.items()})
+    out: dict[str, tuple[int, int]] = {k: (x - fx, y - fy) for k, (x, y) in inner.items()}
+    radius = max((math.hypot(x, y) for x, y in out.values()), default=0.0) + 120.0
+    gx, gy = whole[focus_id]
+    for k, (x, y) in whole.items():
+        if k in out:
+            continue
+        dx, dy = x - gx, y - gy
+        r = math.hypot(dx, dy)
+        if r == 0:
+            dx, dy, r = 1.0, 0.0, 1.0
+        out[k] = (int(round(dx * (1 + radius / r))), int(round(dy * (1 + radius / r))))
+    return out
 
 
 # ------------------------------------------------------------------------------------------ selection
@@ -471,6 +498,14 @@ def ownership_trees(kg: "KnowledgeGraph", *, as_of: "str | _dt.date | None" = No
     >>> t["id"], bool(t["owners"]), "affiliates" in t
     ('smic', True, True)
     """
+    cache = kg.__dict__.setdefault("_views_cache", {})
+    key = ("trees", _day(as_of) if as_of else None, max_depth, max_nodes)
+    if key not in cache:
+        cache[key] = _ownership_trees(kg, as_of=as_of, max_depth=max_depth, max_nodes=max_nodes)
+    return cache[key]
+
+
+def _ownership_trees(kg: "KnowledgeGraph", *, as_of: "str | _dt.date | None", max_depth: int, max_nodes: int) -> dict[str, dict[str, Any]]:
     try:
         from cnaikg.queries.arrays import graph_arrays
         from cnaikg.queries.exposure import export_control_exposure
