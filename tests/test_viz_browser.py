@@ -149,10 +149,15 @@ def test_double_click_expands_and_collapse_goes_back(browser, kg, curated_page):
     page = run.page
     ids = page.evaluate("window.cnaikg.ids")
     before = set(drawn(page)[0])
-    target = next(e for e in start_entities(kg, importance_ranks(kg), cap=60)
-                  if {n.id for n in kg.neighbors(e)} - before)  # an opening entity with neighbours not yet drawn
-    page.evaluate("(id) => window.cnaikg.network.focus(id, {scale: 1.2, animation: false})", ids[target])
-    x, y = screen_xy(page, ids[target])
+    for target in start_entities(kg, importance_ranks(kg), cap=60):  # an opening entity with neighbours not yet drawn, clickable
+        if not {n.id for n in kg.neighbors(target)} - before:
+            continue
+        page.evaluate("(id) => window.cnaikg.network.focus(id, {scale: 1.5, animation: false})", ids[target])
+        x, y = screen_xy(page, ids[target])
+        box = page.evaluate("() => document.getElementById('cn-network').getBoundingClientRect().toJSON()")
+        at = page.evaluate("(p) => window.cnaikg.network.getNodeAt({x: p[0], y: p[1]})", [x - box["left"], y - box["top"]])
+        if at == ids[target]:
+            break
     page.mouse.dblclick(x, y)
     page.wait_for_timeout(150)
     after = set(drawn(page)[0])

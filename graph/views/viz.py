@@ -423,19 +423,23 @@ def _global_positions(kg: "KnowledgeGraph", seed: int) -> dict[str, tuple[int, i
 def _positions(kg: "KnowledgeGraph", focus_id: str | None, start: Sequence[str], seed: int) -> dict[str, tuple[int, int]]:
     """Positions of every embedded entity.
 
-    A neighbourhood page lays its opening entities out on their own with the
-    focus at the centre; every other entity keeps its place in the whole
-    graph's layout (seen from the focus), pushed outward beyond the
-    neighbourhood, so expanding adds nodes around it without moving it.
+    A page lays its opening entities out on their own (the focus, if any, at
+    the centre); every other entity keeps its place in the whole graph's
+    layout (seen from the focus or the opening entities' centre), pushed
+    outward beyond them, so expanding adds nodes around the view without moving it.
     """
     whole = _global_positions(kg, seed)
-    if not focus_id:
+    if len(start) == kg.number_of_entities():
         return whole
     inner = layout_positions(kg.G.subgraph(start), seed=seed)
-    fx, fy = inner[focus_id]
-    out: dict[str, tuple[int, int]] = {k: (x - fx, y - fy) for k, (x, y) in inner.items()}
+    if focus_id:
+        fx, fy = inner[focus_id]
+        gx, gy = whole[focus_id]
+    else:  # the opening entities' centre, here and in the whole layout
+        fx, fy = (sum(p[i] for p in inner.values()) / len(inner) for i in (0, 1))
+        gx, gy = (sum(whole[k][i] for k in start) / len(start) for i in (0, 1))
+    out: dict[str, tuple[int, int]] = {k: (int(round(x - fx)), int(round(y - fy))) for k, (x, y) in inner.items()}
     radius = max((math.hypot(x, y) for x, y in out.values()), default=0.0) + 120.0
-    gx, gy = whole[focus_id]
     for k, (x, y) in whole.items():
         if k in out:
             continue

@@ -12,7 +12,7 @@
   var FONT = getComputedStyle(document.body).getPropertyValue("--cn-font") || "system-ui, sans-serif";
   var LABEL_PX = 13, MAX_LABELS = 90;
   var DIM_NODE = { background: "#eceef2", border: "#d9dde5", highlight: { background: "#eceef2", border: "#d9dde5" }, hover: { background: "#dfe3ea", border: "#c9ced8" } };
-  var DIM_EDGE = { color: "#e3e6eb", opacity: 0.45 };
+  var DIM_EDGE = { color: "#e3e6eb", highlight: "#e3e6eb", hover: "#c9ced8", opacity: 0.45 };
 
   // ------------------------------------------------------------------ records and adjacency
   var N = {}, E = {}, adj = {};
@@ -189,7 +189,8 @@
       var want = state.hl ? (state.hlEdges && state.hlEdges.has(id) ? "h" : (state.hl.has(E[id].from) && state.hl.has(E[id].to) && !state.hlEdges ? "n" : "d")) : "n";
       if (style[id] === want) return;
       style[id] = want;
-      eu.push(want === "d" ? { id: id, color: DIM_EDGE, width: 1 } : { id: id, color: { color: E[id].color, opacity: 0.85 }, width: want === "h" ? 3.5 : 1.3 });
+      var c = E[id].color;
+      eu.push(want === "d" ? { id: id, color: DIM_EDGE, width: 1 } : { id: id, color: { color: c, highlight: c, hover: c, opacity: 0.85 }, width: want === "h" ? 3.5 : 1.3 });
     });
     if (nu.length) nodes.update(nu);
     if (eu.length) edges.update(eu);
@@ -233,12 +234,21 @@
         (grid[gx + ":" + gy] = grid[gx + ":" + gy] || []).push(b);
       }
     }
+    // the nodes themselves are obstacles too: a label may not cover another node
+    var bodies = {};
+    ids.forEach(function (v) {
+      var p = pos[v], r = (N[v].size || 10) * scale;
+      if (!p || INSIDE[N[v].shape]) return;
+      bodies[v] = [p.x * scale - r, p.y * scale - r, p.x * scale + r, p.y * scale + r];
+      put(bodies[v]);
+    });
     for (var i = 0; i < ids.length && want.size < MAX_LABELS; i++) {
       var v = ids[i], n = N[v], p = pos[v];
       if (!p || pri(v) === 3) continue;
       var w = textWidth(n.label) + 10, h = LABEL_PX + 8, cx = p.x * scale, cy = p.y * scale;
       var top = INSIDE[n.shape] ? cy - h / 2 : cy + (n.size || 10) * scale + 2;
       var b = [cx - w / 2, top, cx + w / 2, top + h];
+      if (bodies[v]) { var own = bodies[v]; bodies[v] = null; own[0] = own[1] = own[2] = own[3] = NaN; }  // its own node is no obstacle
       if (hits(b)) continue;
       put(b);
       want.add(v);
@@ -339,7 +349,19 @@
     status.textContent = "added " + added + " neighbour" + (added === 1 ? "" : "s") + " of " + N[v].tip.name + "; " + status.textContent;
     return added;
   }
-  network.on("doubleClick", function (p) { if (p.nodes.length) expand(p.nodes[0]); });
+  // vis-network's doubleClick (touch) and the browser's own dblclick (mouse; its timing does not depend on how busy the script is)
+  var lastExpand = { v: null, t: 0 };
+  function expandOnce(v) {
+    var now = performance.now();
+    if (lastExpand.v === v && now - lastExpand.t < 800) return;
+    lastExpand = { v: v, t: now };
+    expand(v);
+  }
+  network.on("doubleClick", function (p) { if (p.nodes.length) expandOnce(p.nodes[0]); });
+  container.addEventListener("dblclick", function (ev) {
+    var r = container.getBoundingClientRect(), v = network.getNodeAt({ x: ev.clientX - r.left, y: ev.clientY - r.top });
+    if (v !== undefined && N[v]) expandOnce(v);
+  });
   function collapse() {
     state.shown = new Set(initialSet(state.date));
     state.expanded = false;
