@@ -234,24 +234,16 @@
         (grid[gx + ":" + gy] = grid[gx + ":" + gy] || []).push(b);
       }
     }
-    // the nodes themselves are obstacles too: a label may not cover another node
-    var bodies = {};
-    ids.forEach(function (v) {
-      var p = pos[v], r = (N[v].size || 10) * scale;
-      if (!p || INSIDE[N[v].shape]) return;
-      bodies[v] = [p.x * scale - r, p.y * scale - r, p.x * scale + r, p.y * scale + r];
-      put(bodies[v]);
-    });
+    // nodes are obstacles too, in the same order: a label may cover a less important node, never a more important one
     for (var i = 0; i < ids.length && want.size < MAX_LABELS; i++) {
       var v = ids[i], n = N[v], p = pos[v];
-      if (!p || pri(v) === 3) continue;
-      var w = textWidth(n.label) + 10, h = LABEL_PX + 8, cx = p.x * scale, cy = p.y * scale;
-      var top = INSIDE[n.shape] ? cy - h / 2 : cy + (n.size || 10) * scale + 2;
+      if (!p) continue;
+      var cx = p.x * scale, cy = p.y * scale, r = (n.size || 10) * scale;
+      var w = textWidth(n.label) + 10, h = LABEL_PX + 8;
+      var top = INSIDE[n.shape] ? cy - h / 2 : cy + r + 2;
       var b = [cx - w / 2, top, cx + w / 2, top + h];
-      if (bodies[v]) { var own = bodies[v]; bodies[v] = null; own[0] = own[1] = own[2] = own[3] = NaN; }  // its own node is no obstacle
-      if (hits(b)) continue;
-      put(b);
-      want.add(v);
+      if (pri(v) !== 3 && !hits(b)) { put(b); want.add(v); }
+      if (!INSIDE[n.shape]) put([cx - r, cy - r, cx + r, cy + r]);
     }
     var upd = [];
     ids.forEach(function (v) {
