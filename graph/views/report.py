@@ -258,7 +258,7 @@ def report_data(kg: "KnowledgeGraph", *, features: "pd.DataFrame | None" = None,
     rows = []
     for i, (cid, rec) in enumerate(ranked.iterrows(), 1):
         e = kg.entity(str(cid))
-        text, evidence = "", []
+        text, evidence = "", list[dict[str, str]]()
         if i <= top:
             text, evidence = reader_explanation(kg, explain_arrays(ga, ga.index[str(cid)], top=1)) if str(cid) in ga.index else ("", [])
         rows.append(ReportRow(i, e.id, e.name, e.name_zh, e.category, list(e.tickers), _feature(features, "policy_proximity", e.id),

@@ -432,9 +432,13 @@ def _positions(kg: "KnowledgeGraph", focus_id: str | None, start: Sequence[str],
     if len(start) == kg.number_of_entities():
         return whole
     inner = layout_positions(kg.G.subgraph(start), seed=seed)
+    fx: float
+    fy: float
+    gx: float
+    gy: float
     if focus_id:
-        fx, fy = inner[focus_id]
-        gx, gy = whole[focus_id]
+        fx, fy = (float(c) for c in inner[focus_id])
+        gx, gy = (float(c) for c in whole[focus_id])
     else:  # the opening entities' centre, here and in the whole layout
         fx, fy = (sum(p[i] for p in inner.values()) / len(inner) for i in (0, 1))
         gx, gy = (sum(whole[k][i] for k in start) / len(start) for i in (0, 1))
@@ -443,7 +447,7 @@ def _positions(kg: "KnowledgeGraph", focus_id: str | None, start: Sequence[str],
     for k, (x, y) in whole.items():
         if k in out:
             continue
-        dx, dy = x - gx, y - gy
+        dx, dy = float(x) - gx, float(y) - gy
         r = math.hypot(dx, dy)
         if r == 0:
             dx, dy, r = 1.0, 0.0, 1.0
