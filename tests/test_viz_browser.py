@@ -170,6 +170,11 @@ def test_double_click_expands_and_collapse_goes_back(browser, kg, curated_page):
     assert set(drawn(page)[0]) == before
     page.click("#cn-showall")
     assert drawn(page) == (sorted(kg.G.nodes), sorted(f.id for f in kg.facts()))
+    page.evaluate("window.cnaikg.network.moveTo({position: {x: 5000, y: 5000}, scale: 3, animation: false})")
+    page.click("#cn-fit")  # everything drawn is back inside the canvas
+    inside = page.evaluate("""() => { const n = window.cnaikg.network, r = document.getElementById('cn-network').getBoundingClientRect();
+        return Object.values(n.getPositions()).every(p => { const d = n.canvasToDOM(p); return d.x >= -1 && d.y >= -1 && d.x <= r.width + 1 && d.y <= r.height + 1; }); }""")
+    assert inside
     shot(page, "explorer-show-all")
     assert run.console_errors == []
     page.context.close()
