@@ -196,8 +196,9 @@ def _scatter(rows: list[ReportRow], *, width: int = 900, height: int = 460, labe
     """Point coordinates for the inline SVG scatter (x = PageRank, y = policy proximity); exactly ``labels`` points named.
 
     Each of the best ``labels`` companies gets its name beside it, at the first
-    of a few candidate spots that overlaps no name already placed (the last
-    spot tried is used if all overlap, so the promise of that many names holds).
+    of twenty candidate spots (right or left, nearer first) inside the plot that
+    overlaps no name already placed; if none is free, the first spot inside the
+    plot is used, so the promise of that many names always holds.
     """
     pad_l, pad_r, pad_t, pad_b = 64, 190, 16, 48
     pts = [(r, r.pagerank, r.policy_proximity) for r in rows if r.policy_proximity is not None]
@@ -213,15 +214,26 @@ def _scatter(rows: list[ReportRow], *, width: int = 900, height: int = 460, labe
                                  "tip": f"{r.name}: policy proximity {y:.3g}, PageRank {x:.3g}"}
         if point["label"]:
             w = 6.2 * len(name) + 4
-            box = (0.0, 0.0, 0.0, 0.0)
-            for dx, dy, anchor in ((8, 4, "start"), (8, -9, "start"), (8, 17, "start"), (-8, 4, "end"), (-8, -9, "end"), (-8, 17, "end"),
-                                   (8, -22, "start"), (8, 30, "start"), (-8, -22, "end"), (-8, 30, "end")):
-                x0 = cx + dx if anchor == "start" else cx + dx - w
-                box = (x0, cy + dy - 11, x0 + w, cy + dy + 3)
-                if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-                    break
+            spots = [(8 if side == "start" else -8, dy, side) for dy in (4, -9, 17, -22, 30, -35, 43, -48, 56, -61) for side in ("start", "end")]
+
+            def box_at(spot: tuple[int, int, str]) -> tuple[float, float, float, float]:
+                dx, dy, side = spot
+                x0 = cx + dx if side == "start" else cx + dx - w
+                return (x0, cy + dy - 11, x0 + w, cy + dy + 3)
+
+            def inside(b: tuple[float, float, float, float]) -> bool:
+                return b[0] >= pad_l + 2 and b[2] <= width - 2 and b[1] >= 0 and b[3] <= pad_t + plot_h
+
+            def free(b: tuple[float, float, float, float]) -> bool:
+                return not any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in placed)
+
+            spot = next((sp for sp in spots if inside(box_at(sp)) and free(box_at(sp))), None) \
+                or next((sp for sp in spots if inside(box_at(sp))), spots[0])
+            anchor = spot[2]
+            box = box_at(spot)
             placed.append(box)
-            point.update(lx=round(box[0] if anchor == "start" else box[2], 1), ly=round(box[3] - 3, 1), anchor=anchor)
+            point.update(lx=round(box[0] if anchor == "start" else box[2], 1), ly=round(box[3] - 3, 1), anchor=anchor,
+                         leader=spot[1] not in (4, -9))  # a label moved away from its dot gets a thin line to it
         out.append(point)
     ticks_x = [{"x": round(pad_l + plot_w * f, 1), "text": f"{xmax * f:.3g}"} for f in (0, 0.25, 0.5, 0.75, 1)]
     ticks_y = [{"y": round(pad_t + plot_h * (1 - f), 1), "text": f"{ymax * f:.3g}"} for f in (0, 0.25, 0.5, 0.75, 1)]
