@@ -138,6 +138,11 @@ def test_neighbourhood_page_marks_the_focus(browser, kg, tmp_path):
     assert ids["deepseek"] in page.evaluate("window.cnaikg.labelled()")
     assert drawn(page)[0] == sorted({"deepseek"} | {e.id for e in kg.neighbors("deepseek")})
     shot(page, "explorer-focus-deepseek")
+    page.fill("#cn-date", "2000")  # before DeepSeek was founded: nothing to open on, and the page says why
+    page.click("#cn-date-go")
+    assert drawn(page) == ([], []) and "did not exist yet on 2000-01-01" in page.locator("#cn-status").inner_text()
+    page.click("#cn-date-all")
+    assert "deepseek" in drawn(page)[0]
     assert run.console_errors == [] and run.requests == []
     page.context.close()
 

@@ -177,8 +177,23 @@
   }
 
   // ------------------------------------------------------------------ focus and neighbourhood highlighting
+  // node updates from restyle() and relabel() are merged and sent to vis-network once (each update costs a pass over the data)
+  var pendingN = {};
+  function queueN(u) {
+    var p = pendingN[u.id];
+    if (!p) { pendingN[u.id] = u; return; }
+    for (var k in u) {
+      if (k === "font" && p.font) { for (var f in u.font) p.font[f] = u.font[f]; }
+      else p[k] = u[k];
+    }
+  }
+  function flushN() {
+    var list = Object.keys(pendingN).map(function (k) { return pendingN[k]; });
+    pendingN = {};
+    if (list.length) nodes.update(list);
+  }
   function restyle() {
-    var nu = [], eu = [];
+    var nu = { push: queueN }, eu = [];
     nodes.getIds().forEach(function (v) {
       var want = state.hl && !state.hl.has(v) ? "d" : "n";
       if (style[v] === want) return;
@@ -192,7 +207,6 @@
       var c = E[id].color;
       eu.push(want === "d" ? { id: id, color: DIM_EDGE, width: 1 } : { id: id, color: { color: c, highlight: c, hover: c, opacity: 0.85 }, width: want === "h" ? 3.5 : 1.3 });
     });
-    if (nu.length) nodes.update(nu);
     if (eu.length) edges.update(eu);
   }
   function neighbours(v) {  // v and the entities one drawn fact away
@@ -252,7 +266,8 @@
       else if (labelled.has(v)) upd.push({ id: v, label: "" });
     });
     labelled = want;
-    if (upd.length) nodes.update(upd);
+    upd.forEach(queueN);
+    flushN();
   }
   var relabelTimer = null;
   network.on("zoom", function () { clearTimeout(relabelTimer); relabelTimer = setTimeout(relabel, 120); });
@@ -547,6 +562,7 @@
     if (!state.expanded) network.fit({ animation: false });
     relabel();
     if (state.selected && N[state.selected]) showDetails(state.selected);
+    if (data.rule.focus && !exists(data.rule.focus, D)) status.textContent = N[data.rule.focus].tip.name + " did not exist yet on " + D + " (founded " + N[data.rule.focus].tip.founded + ")";
   }
   slider.addEventListener("input", function () { var D = stops[+slider.value]; dateLabel.textContent = D ? "as of " + D : "all dates"; });
   slider.addEventListener("change", function () { setDate(stops[+slider.value]); });
