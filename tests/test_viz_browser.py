@@ -113,7 +113,7 @@ def test_whole_graph_opens_on_the_most_important_and_highlights_a_neighbourhood(
     page.press("#cn-search", "Enter")
     assert "no entity matches" in page.locator("#cn-status").inner_text()
     # a click on the empty canvas clears the highlight
-    page.evaluate("window.cnaikg.network.body.emitter.emit('click', {nodes: [], edges: []})")
+    page.evaluate("() => { window.cnaikg.network.body.emitter.emit('click', {nodes: [], edges: []}); }")
     assert page.evaluate("window.cnaikg.highlighted()") == []
 
     # filters: hiding a type hides its nodes and the facts touching them

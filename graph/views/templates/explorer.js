@@ -232,7 +232,7 @@
   function relabel() {
     var scale = network.getScale() || 1, fs = LABEL_PX / scale;
     var ids = nodes.getIds(), pos = network.getPositions(ids);
-    var pri = function (v) { return v === data.rule.focus ? 0 : (state.hl && state.hl.has(v) ? 1 : (state.hl ? 3 : 2)); };
+    var pri = function (v) { return v === data.rule.focus || (v === state.selected && state.hl) ? 0 : (state.hl && state.hl.has(v) ? 1 : (state.hl ? 3 : 2)); };
     ids.sort(function (a, b) { return pri(a) - pri(b) || byRank(a, b); });
     var placed = [], grid = {}, cell = 120, want = new Set();
     function hits(b) {
