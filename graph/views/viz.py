@@ -34,7 +34,7 @@ builds text with ``textContent`` and makes links only of http(s) URLs; the
 Content-Security-Policy is ``default-src 'none'``; nothing is fetched.
 
 >>> from cnaikg.graph import build_graph
->>> html = network_html(build_graph(), focus="deepseek", hops=1)
+>>> html = network_html(build_graph(), focus="deepseek", hops=1, ownership=False)
 >>> "<script src=" in html, "cdn.jsdelivr.net" in html, "bootstrap" in html
 (False, False, False)
 """
@@ -686,7 +686,7 @@ def network_view(
         Embed the ownership trees (needs the scoring modules).
 
     >>> from cnaikg.graph import build_graph
-    >>> v = network_view(build_graph(), focus="smic", hops=1, max_nodes=10)
+    >>> v = network_view(build_graph(), focus="smic", hops=1, max_nodes=10, ownership=False)
     >>> v.number_of_nodes <= 10 and v.vis_ids["smic"] == "n0" and v.embedded_nodes > 10
     True
     """
@@ -841,7 +841,7 @@ def _environment() -> Any:
 def render_template(name: str, **context: Any) -> str:
     """Render one of cnaikg's page templates with autoescaping on, vis-network and the explorer script inlined.
 
-    >>> "<script>" in render_template("viz_page.html", view=network_view(__import__("cnaikg").build_graph(), focus="smic"), title="t")
+    >>> "<script>" in render_template("viz_page.html", view=network_view(__import__("cnaikg").build_graph(), focus="smic", ownership=False), title="t")
     True
     """
     from markupsafe import Markup
@@ -854,7 +854,7 @@ def network_html(kg: "KnowledgeGraph", **options: Any) -> str:
     """The whole page of a network view as a string; ``options`` as for :func:`network_view`.
 
     >>> from cnaikg.graph import build_graph
-    >>> network_html(build_graph(), focus="alibaba").startswith("<!DOCTYPE html>")
+    >>> network_html(build_graph(), focus="alibaba", ownership=False).startswith("<!DOCTYPE html>")
     True
     """
     view = network_view(kg, **options)
@@ -866,7 +866,7 @@ def write_network_html(kg: "KnowledgeGraph", path: str | Path, **options: Any) -
 
     >>> import tempfile, pathlib
     >>> from cnaikg.graph import build_graph
-    >>> v = write_network_html(build_graph(), pathlib.Path(tempfile.mkdtemp()) / "smic.html", focus="smic")
+    >>> v = write_network_html(build_graph(), pathlib.Path(tempfile.mkdtemp()) / "smic.html", focus="smic", ownership=False)
     >>> v.number_of_nodes > 1
     True
     """
