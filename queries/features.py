@@ -526,10 +526,11 @@ def build_features(kg: Any, out: Path, ctx: Any) -> list[Path]:
         explanations[cid] = explanation_lines(explain_arrays(ga, node, score=float(score[node]), comps=comps)) if score[node] > 0 else ["no path to any state actor"]
     ctx.results["features"] = df
     ctx.results["explanations"] = explanations
-    private = df[df.state_actor_kind == ""]  # SOEs and state banks are state actors themselves: not listed here
-    top = private.sort_values(["policy_proximity", "name"], ascending=[False, True]).head(int(ctx.options.get("top", 10)))
+    from cnaikg.queries.ranking import COMPANY_DEFINITION, ranked_companies
+
+    top = ranked_companies(df, top=int(ctx.options.get("top", 10)))  # the report's ranking too
     lines = ctx.results.setdefault("summary_lines", [])
-    lines.append("\ntop companies by policy proximity (companies that are not state actors themselves):")
+    lines.append(f"\ntop companies by policy proximity ({COMPANY_DEFINITION}):")
     for cid, r in top.iterrows():
         why = explanations[cid][0] if explanations[cid] else ""
         lines.append(f"  {r.policy_proximity:.3f}  {cid:<28} {why[:90]}")

@@ -8,7 +8,7 @@ import pytest
 
 import cnaikg
 
-PACKAGES = ["cnaikg", "cnaikg.graph", "cnaikg.loaders", "cnaikg.queries", "cnaikg.commands"]
+PACKAGES = ["cnaikg", "cnaikg.graph", "cnaikg.graph.views", "cnaikg.loaders", "cnaikg.queries", "cnaikg.commands"]
 
 
 def _modules():

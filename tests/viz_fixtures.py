@@ -88,7 +88,10 @@ def make_entity(id: str, type: str = "company", name: str | None = None, **kw: A
 
 
 def hostile_graph() -> KnowledgeGraph:
-    """A small graph whose names, aliases and sources carry script tags, img onerror and javascript: links."""
+    """A small graph whose names, aliases and sources carry script tags, img onerror and javascript: links.
+
+    Evil Corp owns 90% of Fund A, which owns 60% of Good Chips (an ownership tree two levels deep), and is on a list.
+    """
     good = Source("good", "https://example.org/ok", "Example News", "2024-05-01", "A fine article")
     bad = Source("bad", HOSTILE_URL, HOSTILE_PUBLISHER, "2024-06-01", '<script>window.__pwned="title"</script>')
     ents = [
@@ -97,12 +100,16 @@ def hostile_graph() -> KnowledgeGraph:
         make_entity("good-chips", name="Good Chips", name_zh="好芯片", category="chip_design", sources=(good,)),
         make_entity("fund-a", "state_fund", "Fund A <i>italic</i>", category="central"),
         make_entity("hkex", "exchange", "Hong Kong Exchange"),
+        make_entity("us-entity-list", "sanctions_list", '<script>window.__pwned="list"</script>List'),
     ]
     facts = [
         Fact.create("good-chips", "SUPPLIES", "evil-corp", since="2024", properties={"goods": '<img src=x onerror="window.__pwned=\'prop\'">'},
                     sources=(bad, good), confidence="low"),
         Fact.create("fund-a", "INVESTS_IN", "evil-corp", since="2024-03", properties={"round": "Series A"}, sources=(good,)),
         Fact.create("evil-corp", "LISTED_ON", "hkex", since="2024-06", properties={"ticker": "6666.HK"}, sources=(bad,)),
+        Fact.create("fund-a", "OWNS", "good-chips", since="2024-01", properties={"stake_pct": 60}, sources=(bad, good)),
+        Fact.create("evil-corp", "OWNS", "fund-a", since="2024-02", properties={"stake_pct": 90}, sources=(bad,)),
+        Fact.create("evil-corp", "ON_LIST", "us-entity-list", since="2024-05", sources=(bad,)),
     ]
     return KnowledgeGraph(ents, facts, load_ontology())
 
