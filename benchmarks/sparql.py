@@ -81,7 +81,7 @@ def main() -> int:
 
     import pyoxigraph
 
-    from cnaikg.graph.ontology_rdf import ontology_graph
+    from cnaikg.graph.rdf.ontology import ontology_graph
     from cnaikg.graph.rdf import kg_to_rdf, serialize_rdf
     from cnaikg.queries.sparql_queries import bind_params, canned_queries, to_oxigraph
 

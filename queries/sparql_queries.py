@@ -184,7 +184,7 @@ def bind_params(query: CannedQuery, params: Mapping[str, str] | None = None) -> 
 
 def rdf_store(kg: "KnowledgeGraph", *, engine: str = "oxigraph", with_ontology: bool = True) -> "Graph":
     """An rdflib Graph holding ``kg`` as RDF (and the ontology), in the Oxigraph store or rdflib's memory store."""
-    from cnaikg.graph.ontology_rdf import ontology_graph
+    from cnaikg.graph.rdf.ontology import ontology_graph
     from cnaikg.graph.rdf import kg_to_rdf
 
     if engine not in ENGINES:

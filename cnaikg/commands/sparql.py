@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     with stage("loading the graph into the SPARQL store"):
         if args.rdf:
-            from cnaikg.graph.ontology_rdf import ontology_graph
+            from cnaikg.graph.rdf.ontology import ontology_graph
             from cnaikg.graph.rdf import read_rdf
 
             if args.as_of:

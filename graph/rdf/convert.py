@@ -45,7 +45,7 @@ from cnaikg.errors import LoaderError
 from cnaikg.graph.dates import parse_date
 from cnaikg.graph.model import Entity, Fact, Source
 from cnaikg.graph.ontology import Ontology, load_ontology
-from cnaikg.graph.ontology_rdf import (
+from cnaikg.graph.rdf.ontology import (
     IDENTIFIER_PREDICATES,
     SCHEMA,
     WD,

@@ -10,7 +10,7 @@ alignment with schema.org, the W3C Organization Ontology and PROV-O
 there names a declared type, and types without an entry still get a class.
 
 Regenerate data/ontology.ttl after editing ontology.toml with
-``python -m cnaikg.graph.ontology_rdf`` (a test fails while the two differ).
+``python -m cnaikg.graph.rdf.ontology`` (a test fails while the two differ).
 
 >>> from cnaikg.graph.ontology import load_ontology
 >>> ns = rdf_namespaces(load_ontology())
@@ -320,7 +320,7 @@ def ontology_graph(onto: Ontology | None = None) -> Graph:
 
 
 _HEADER = """# cnaikg ontology in OWL/RDFS, aligned with schema.org, the W3C Organization Ontology and PROV-O.
-# GENERATED from data/ontology.toml by `python -m cnaikg.graph.ontology_rdf`: do not edit by hand.
+# GENERATED from data/ontology.toml by `python -m cnaikg.graph.rdf.ontology`: do not edit by hand.
 # Data model: each relationship is a direct triple (ent:a cnaikg:investsIn ent:b) and a cnaikg:Statement
 # node (rdf:subject/rdf:predicate/rdf:object) carrying cnaikg:since/until, properties, cnaikg:confidence
 # and prov:wasDerivedFrom links to cnaikg:Source documents.
