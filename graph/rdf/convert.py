@@ -58,7 +58,7 @@ from cnaikg.graph.rdf.ontology import (
 )
 
 if TYPE_CHECKING:
-    from cnaikg.build import BuildContext
+    from cnaikg.context import BuildContext
     from cnaikg.graph.kg import KnowledgeGraph
 
 __all__ = [
