@@ -281,8 +281,9 @@ def sparql(g: "Graph | KnowledgeGraph", query: str, *, engine: str = "oxigraph",
             return SparqlRows([{"ask": bool(res.askAnswer)}], ["ask"])
         if res.type != "SELECT":
             raise StoreError(f"only SELECT and ASK queries return rows; this is a {res.type} query")
-        names = [str(v) for v in res.vars]
-        return SparqlRows([{n: _python(row[i], g, full_iris) for i, n in enumerate(names)} for row in res], names)
+        names = [str(v) for v in res.vars or ()]
+        rows: list[Any] = list(res)  # SELECT: ResultRow tuples
+        return SparqlRows([{n: _python(row[i], g, full_iris) for i, n in enumerate(names)} for row in rows], names)
     except StoreError:
         raise
     except Exception as exc:  # parser and engine errors come in many types

@@ -253,7 +253,7 @@ def _local(iri: Any, base: Any) -> str:
 
 
 def _lit(g: Graph, s: Any, p: Any, *, lang: str | None = None) -> str:
-    for o in sorted(g.objects(s, p)):
+    for o in sorted(g.objects(s, p)):  # type: ignore[type-var]  # rdflib terms order, Node does not declare it
         if lang is None or getattr(o, "language", None) == lang:
             return str(o)
     return ""
@@ -273,8 +273,8 @@ def kg_from_rdf(g: "Graph | str | Path", *, ontology: Ontology | None = None) ->
     onto = ontology or load_ontology()
     ns = rdf_namespaces(onto)
     types = {class_iri(ns, t): t for t in onto.entity_types}
-    relations = {relation_iri(ns, r): r for r in onto.relation_types}
-    ident_keys = {identifier_iri(ns, k): k for k in IDENTIFIER_PREDICATES}
+    relations: dict[Any, str] = {relation_iri(ns, r): r for r in onto.relation_types}
+    ident_keys: dict[Any, str] = {identifier_iri(ns, k): k for k in IDENTIFIER_PREDICATES}
 
     sources: dict[Any, Source] = {}
     for n in g.subjects(RDF.type, ns.ont.Source):
@@ -320,7 +320,7 @@ def kg_from_rdf(g: "Graph | str | Path", *, ontology: Ontology | None = None) ->
         specs = onto.relation(rel).properties
         props = {}
         for pname, spec in specs.items():
-            lits = sorted(g.objects(st, property_iri(ns, pname)))
+            lits = sorted(g.objects(st, property_iri(ns, pname)))  # type: ignore[type-var]
             if lits:
                 props[pname] = _value_back(lits, spec.type)  # type: ignore[arg-type]
         facts.append(Fact(
