@@ -43,8 +43,9 @@ __all__ = ["BLOCKS", "block", "render", "render_readme", "check", "generate", "d
 BEGIN = "<!-- BEGIN generated: ontology (python -m cnaikg.docs) -->"  # the README's original marker (still understood)
 END = "<!-- END generated: ontology -->"
 
-MARKER = re.compile(r"(?P<begin><!-- BEGIN generated: (?P<spec>.*?) -->)(?P<body>.*?)(?P<end><!-- END generated(?::[^>]*?)? -->)", re.S)
-OPEN = re.compile(r"<!-- BEGIN generated: (?P<spec>.*?) -->")
+# a marker quoted in `code` is prose, not a marker
+MARKER = re.compile(r"(?P<begin>(?<!`)<!-- BEGIN generated: (?P<spec>.*?) -->)(?P<body>.*?)(?P<end>(?<!`)<!-- END generated(?::[^>]*?)? -->)", re.S)
+OPEN = re.compile(r"(?<!`)<!-- BEGIN generated: (?P<spec>.*?) -->")
 
 #: name -> generator(argument) -> Markdown
 BLOCKS: dict[str, Callable[[str], str]] = {}
@@ -322,14 +323,17 @@ def generate(files: list[Path] | None = None, *, check: bool = False) -> list[St
 
     root = repo_root()
     stale: list[Stale] = []
-    for path in files if files is not None else doc_files(root):
+    changed: list[tuple[Path, str]] = []
+    for path in files if files is not None else doc_files(root):  # everything is made first: a failing block writes nothing
         old = path.read_text(encoding="utf-8")
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         new = render(old, where=str(shown))
         if new != old:
             stale += _stale_blocks(Path(shown), old, new)
-            if not check:
-                write_text_atomic(path, new)
+            changed.append((path, new))
+    if not check:
+        for path, new in changed:
+            write_text_atomic(path, new)
     if files is None:
         from cnaikg.graph.rdf.ontology import default_ontology_ttl_path, ontology_turtle, write_ontology_ttl
 

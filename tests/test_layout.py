@@ -191,3 +191,13 @@ def test_a_model_module_importing_a_sink_is_reported(tmp_path, monkeypatch):
     monkeypatch.setitem(MODULES, "cnaikg.graph.names", f)
     found = [v for v in violations() if v.startswith(str(f))]
     assert any("imports cnaikg.graph.rdf (sink:rdf)" in v for v in found) and any("imports cnaikg.build (command-line)" in v for v in found)
+
+
+def test_every_registered_plugin_imports_and_lives_below_the_command_line():
+    """The registry names plugins by string: each must import, and none may live in the command-line layer."""
+    from cnaikg import registry
+
+    for kind in registry.KINDS:
+        for name in registry.names(kind):
+            obj = registry.get(kind, name)
+            assert layer(obj.__module__) not in ("command-line", "unknown"), f"{kind} {name!r} lives in {obj.__module__}"
