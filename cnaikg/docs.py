@@ -125,6 +125,43 @@ def _command_list(arg: str) -> str:
     return "\n".join(lines)
 
 
+def command_example(mod: object) -> str:
+    """One example of a command: its module's ``EXAMPLE``, else the first ``cnaikg NAME ...`` line of its docstring."""
+    name = str(getattr(mod, "NAME", ""))
+    example = getattr(mod, "EXAMPLE", None)
+    if isinstance(example, str) and example.strip():
+        return example.strip()
+    for line in (getattr(mod, "__doc__", "") or "").splitlines():
+        text = line.strip()
+        if line.startswith((" ", "\t")) and text.startswith(f"cnaikg {name}") and "`" not in text:  # an indented example line
+            return re.split(r"\s{2,}#", text)[0].strip()
+    return FALLBACK_EXAMPLES.get(name, f"cnaikg {name} --help")
+
+
+#: examples for commands whose module gives none (a module's EXAMPLE or docstring example wins)
+FALLBACK_EXAMPLES = {
+    "build": "cnaikg build",
+    "changes": "cnaikg changes --from 2022-01-01 --to 2025-06-30 --top 5",
+    "explain": "cnaikg explain 0981.HK --as-of 2025-06-30",
+    "features": "cnaikg features --as-of 2024-06-30 --out features.parquet",
+    "load": "cnaikg load --list",
+    "screen": "cnaikg screen --as-of 2023-06-30 --all",
+    "validate": "cnaikg validate --warnings",
+}
+
+
+@block("command-tour")
+def _command_tour(arg: str) -> str:
+    """Every subcommand with what it does and one example (``EXAMPLE`` in its module, or its docstring's first example)."""
+    from cnaikg.cli import _command_modules
+
+    lines = ["| command | what it does | example |", "|---|---|---|"]
+    for mod in _command_modules():
+        example = command_example(mod).replace("|", chr(92) + "|")
+        lines.append(f"| `{mod.NAME}` | {mod.HELP} | `{example}` |")
+    return "\n".join(lines)
+
+
 @block("sparql-queries")
 def _sparql_queries(arg: str) -> str:
     """The canned SPARQL queries of queries/sparql/: name, title and parameters with defaults."""
@@ -193,7 +230,7 @@ def run_command(spec: str) -> str:
     with tempfile.TemporaryDirectory(prefix="cnaikg-docs-") as tmp:
         proc = subprocess.run([sys.executable, "-m", "cnaikg", *argv[1:]], cwd=tmp, env=env, text=True, timeout=600,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merge else subprocess.PIPE)
-    out = proc.stdout.replace(tmp, "/tmp/example")
+    out = proc.stdout.replace(tmp, "/tmp/example").replace(f"{repo_root()}{os.sep}", "")  # the same text on every clone
     if proc.returncode and not merge:
         raise DocsError(f"`{spec}` exited {proc.returncode}: {(proc.stderr or '').strip().splitlines()[-1:] or ''}")
     lines = out.rstrip("\n").splitlines()
