@@ -28,7 +28,7 @@ system-deps:
 
 # Every benchmark in benchmarks/ at its quick size, one table; FULL=1 runs the full sizes and saves docs/benchmarks.json.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py $(if $(FULL),--size full --save docs/benchmarks.json,)
+	$(BIN)/python benchmarks/run.py $(if $(filter 1 yes true,$(FULL)),--size full --save docs/benchmarks.json,)
 
 # Regenerate every generated block of README.md and docs/ (tables, example outputs) and data/ontology.ttl.
 docs: $(STAMP)
