@@ -98,6 +98,8 @@ def fmt_value(value: float, unit: str) -> str:
     """``0.83 s``, ``12.2 ms``, ``75,000 rows/s``."""
     if value != value:  # nan
         return "n/a"
+    if unit == "s" and 0 < abs(value) < 0.1:
+        value, unit = value * 1000, "ms"
     if abs(value) >= 1000:
         text = f"{value:,.0f}"
     elif abs(value) >= 100:

@@ -281,6 +281,8 @@ def _benchmarks(arg: str) -> str:
 def _fmt(value: float | None, unit: str) -> str:
     if value is None or value != value:
         return "n/a"
+    if unit == "s" and 0 < abs(value) < 0.1:
+        value, unit = value * 1000, "ms"
     text = f"{value:,.0f}" if abs(value) >= 100 else (f"{value:.1f}" if abs(value) >= 10 else f"{value:.3g}")
     return f"{text} {unit}".rstrip()
 
