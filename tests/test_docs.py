@@ -75,3 +75,17 @@ def test_mistakes_in_markers_are_named(text, message):
 
 def test_every_block_generator_is_documented():
     assert all((fn.__doc__ or "").strip() for fn in BLOCKS.values())
+
+
+def test_every_relative_link_in_readme_and_docs_points_at_a_file():
+    import re
+
+    broken = []
+    for page in doc_files():
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)  # not inside code blocks
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            if not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(REPO)}: {target}")
+    assert not broken, "links to missing files:\n" + "\n".join(broken)
