@@ -2,8 +2,8 @@
 
 Build steps live in graph/, queries/ and the sinks, below the command line, so
 they may not import cnaikg.build. They name this Protocol instead; the concrete
-``cnaikg.build.BuildContext`` dataclass satisfies it structurally (mypy checks
-that where ``run_build`` passes it to a step).
+``cnaikg.build.BuildContext`` dataclass satisfies it structurally (tests/test_typing.py
+has mypy check that, and ``isinstance`` works at run time).
 
 >>> from pathlib import Path
 >>> from cnaikg.build import BuildContext as Concrete
@@ -11,18 +11,19 @@ that where ``run_build`` passes it to a step).
 ...     ctx.results["seen"] = True
 ...     return []
 >>> c = Concrete(None, Path("out"))
->>> step(None, c.out, c), c.results
-([], {'seen': True})
+>>> step(None, c.out, c), c.results, isinstance(c, BuildContext)
+([], {'seen': True}, True)
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, runtime_checkable
 
 __all__ = ["BuildContext", "BuildStep"]
 
 
+@runtime_checkable
 class BuildContext(Protocol):
     """What a build step may read and share: the data and output folders, options, and results of earlier steps."""
 

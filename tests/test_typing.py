@@ -31,3 +31,14 @@ def test_the_checked_tree_is_the_installed_layout(tmp_path):
 def test_a_type_error_is_reported_with_its_path():
     code, out = run_mypy(probes={"_typing_probe": '"""probe."""\n\n\ndef f(x: int) -> str:\n    """x."""\n    return x\n'})
     assert code != 0 and "cnaikg/_typing_probe.py:6: error" in out
+
+
+def test_the_build_context_of_cnaikg_build_satisfies_the_protocol_build_steps_name():
+    """Build steps below the command line type their context as cnaikg.context.BuildContext; the real one must fit."""
+    probe = (
+        '"""probe."""\nfrom pathlib import Path\n\nfrom cnaikg.build import BuildContext as Concrete\n'
+        'from cnaikg.context import BuildContext, BuildStep\nfrom cnaikg.graph.export import build_graph_json\n\n'
+        'ctx: BuildContext = Concrete(None, Path("out"))\nstep: BuildStep = build_graph_json\n'
+    )
+    code, out = run_mypy(probes={"_context_probe": probe})
+    assert "_context_probe" not in out, out  # (errors elsewhere are the first test's business)
