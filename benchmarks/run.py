@@ -143,6 +143,25 @@ def git_commit() -> str:
     return head + ("+dirty" if head and dirty else "")
 
 
+def save(path: Path, record: dict[str, Any]) -> None:
+    """Add this run to ``path`` ({"runs": [...]}): its benchmarks' rows replace those of earlier runs, other runs stay.
+
+    So the file always holds the latest full run of every benchmark, each with its own command, date and machine.
+    """
+    runs: list[dict[str, Any]] = []
+    if path.is_file():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        runs = old.get("runs", [old] if "rows" in old else [])
+    measured = {r["benchmark"] for r in record["rows"]}
+    kept = []
+    for run in runs:
+        run = dict(run, rows=[r for r in run.get("rows", []) if r.get("benchmark") not in measured],
+                   notes=[n for n in run.get("notes", []) if not any(f" {b}:" in n for b in measured)])
+        if run["rows"]:
+            kept.append(run)
+    path.write_text(json.dumps({"runs": [*kept, record]}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", choices=SIZES, default="quick", help="tiny (seconds, for tests), quick (default, make bench) or full (make bench FULL=1)")
@@ -183,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         record = {"command": "benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "size": args.size,
                   "date": started.strftime("%Y-%m-%d %H:%M UTC"), "seconds": round(elapsed, 1), "commit": git_commit(),
                   "machine": host, "loadavg_1min_end": machine()["loadavg_1min"], "rows": [r.as_dict() for r in rows], "notes": notes}
-        Path(args.save).write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        save(Path(args.save), record)
         log(f"saved {args.save}")
     return 1 if errors or (args.strict and missed) else 0
 

@@ -254,27 +254,33 @@ def _cached_command(spec: str) -> str:
 
 @block("benchmarks")
 def _benchmarks(arg: str) -> str:
-    """The last full benchmark run (docs/benchmarks.json, written by `make bench FULL=1`) with its machine and command."""
+    """The last full run of every benchmark (docs/benchmarks.json, written by `make bench FULL=1`), each with its machine and command."""
     path = repo_root() / (arg.strip() or "docs/benchmarks.json")
     if not path.is_file():
         return f"No full run recorded yet: run `make bench FULL=1` (writes {path.name}), then `make docs`."
-    rec = json.loads(path.read_text(encoding="utf-8"))
-    m = rec.get("machine", {})
-    out = [f"Command: `{rec.get('command', 'benchmarks/run.py')}` ({rec.get('size', '?')} sizes), {rec.get('date', '?')}, "
-           f"commit {rec.get('commit') or '?'}, {rec.get('seconds', '?')} s in all.",
-           f"Machine: {m.get('cpus', '?')} x {m.get('cpu', '?')}, {m.get('memory_gib', '?')} GiB, {m.get('os', '?')}, Python {m.get('python', '?')}; "
-           f"load average {m.get('loadavg_1min', '?')} at the start and {rec.get('loadavg_1min_end', '?')} at the end "
-           "(the machine is shared: single timings vary by tens of percent).",
-           "", "| benchmark | figure | value | best library (same run) | ratio | target | result |", "|---|---|---:|---|---:|---|---|"]
-    for r in rec.get("rows", []):
-        value = _fmt(r.get("value"), r.get("unit", ""))
-        best = f"{r['best']} {_fmt(r.get('best_value'), r.get('unit', ''))}" if r.get("best") and r.get("best_value") is not None else r.get("best", "")
-        ratio = f"{r['ratio']:.2f}x" if r.get("ratio") is not None else ""
-        result = {True: "pass", False: "**missed**", None: ""}[r.get("passed")]
-        figure = f"{r['figure']} ({r['note']})" if r.get("note") else r["figure"]
-        out.append(f"| {r.get('benchmark', '')} | {figure} | {value} | {best} | {ratio} | {r.get('target', '')} | {result} |")
-    for note in rec.get("notes", []):
-        out.append(f"\n- {note}")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    runs = data.get("runs", [data] if "rows" in data else [])
+    out: list[str] = []
+    for rec in runs:
+        m = rec.get("machine", {})
+        benches = ", ".join(sorted({r.get("benchmark", "") for r in rec.get("rows", [])}))
+        if out:
+            out.append("")
+        out += [f"**{benches}**: `{rec.get('command', 'benchmarks/run.py')}` ({rec.get('size', '?')} sizes), "
+                f"{rec.get('date', '?')}, commit {rec.get('commit') or '?'}, {rec.get('seconds', '?')} s in all. "
+                f"Machine: {m.get('cpus', '?')} x {m.get('cpu', '?')}, {m.get('memory_gib', '?')} GiB, {m.get('os', '?')}, "
+                f"Python {m.get('python', '?')}; load average {m.get('loadavg_1min', '?')} at the start and "
+                f"{rec.get('loadavg_1min_end', '?')} at the end.",
+                "", "| benchmark | figure | value | best library (same run) | ratio | target | result |", "|---|---|---:|---|---:|---|---|"]
+        for r in rec.get("rows", []):
+            value = _fmt(r.get("value"), r.get("unit", ""))
+            best = f"{r['best']} {_fmt(r.get('best_value'), r.get('unit', ''))}" if r.get("best") and r.get("best_value") is not None else r.get("best", "")
+            ratio = f"{r['ratio']:.2f}x" if r.get("ratio") is not None else ""
+            result = {True: "pass", False: "**missed**", None: ""}[r.get("passed")]
+            figure = f"{r['figure']} ({r['note']})" if r.get("note") else r["figure"]
+            out.append(f"| {r.get('benchmark', '')} | {figure} | {value} | {best} | {ratio} | {r.get('target', '')} | {result} |")
+        for note in rec.get("notes", []):
+            out.append(f"\n- {note}")
     return "\n".join(out)
 
 

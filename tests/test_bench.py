@@ -75,3 +75,15 @@ def test_rows_ratios_and_targets_from_a_benchmark_folder(tmp_path):
 def test_an_unknown_benchmark_name_is_one_line_with_the_names():
     proc = run_py("--only", "nope")
     assert proc.returncode != 0 and "no benchmark named nope; there are:" in proc.stderr and "sparql" in proc.stderr
+
+
+def test_a_saved_run_replaces_only_the_benchmarks_it_measured(tmp_path):
+    """docs/benchmarks.json keeps the latest full run of every benchmark, each with its own command and machine."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from run import save
+
+    path = tmp_path / "b.json"
+    save(path, {"command": "first", "rows": [{"benchmark": "a", "figure": "x"}, {"benchmark": "b", "figure": "y"}], "notes": []})
+    save(path, {"command": "second", "rows": [{"benchmark": "b", "figure": "y2"}], "notes": []})
+    runs = json.loads(path.read_text())["runs"]
+    assert [(r["command"], [x["figure"] for x in r["rows"]]) for r in runs] == [("first", ["x"]), ("second", ["y2"])]
