@@ -224,6 +224,8 @@ def _add_source(g: Graph, ns: RdfNamespaces, s: Source) -> None:
         g.add((n, SCHEMA.datePublished, date_literal(s.published)))
     if s.title:
         g.add((n, SCHEMA.name, Literal(s.title)))
+    if s.kind:  # primary, news, reference, aggregator or mirror
+        g.add((n, DCTERMS.type, Literal(s.kind)))
 
 
 # --------------------------------------------------------------------------- import
@@ -284,6 +286,7 @@ def kg_from_rdf(g: "Graph | str | Path", *, ontology: Ontology | None = None) ->
             publisher=_lit(g, n, SCHEMA.publisher),
             published=_lit(g, n, SCHEMA.datePublished),
             title=_lit(g, n, SCHEMA.name),
+            kind=_lit(g, n, DCTERMS.type),
         )
 
     def srcs(node: Any, pred: Any) -> tuple[Source, ...]:
