@@ -252,6 +252,15 @@ def _cached_command(spec: str) -> str:
     return run_command(spec)
 
 
+@block("file")
+def _file(arg: str) -> str:
+    """A file of the repository shown as a text block (e.g. an expected error a test checks against the real command)."""
+    path = repo_root() / arg.strip()
+    if not arg.strip() or not path.is_file():
+        raise DocsError(f"no file {arg.strip()!r} in the repository for a `file` block")
+    return f"```text\n{path.read_text(encoding='utf-8').rstrip()}\n```"
+
+
 @block("benchmarks")
 def _benchmarks(arg: str) -> str:
     """The last full run of every benchmark (docs/benchmarks.json, written by `make bench FULL=1`), each with its machine and command."""
