@@ -28,6 +28,8 @@ __all__ = ["FUNDAMENTALS_COLUMNS", "load_fundamentals", "latest_fundamentals", "
 
 FUNDAMENTALS_COLUMNS = ("ticker", "as_of", "forward_pe", "ev_sales", "market_cap", "currency", "source")
 _NUMBERS = {"forward_pe": None, "ev_sales": 0.0, "market_cap": 0.0}  # column -> minimum (None: any sign)
+#: Optional columns (files without them stay valid): trailing P/E as the source states it.
+_OPTIONAL_NUMBERS = {"trailing_pe": None}
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -72,7 +74,7 @@ def load_fundamentals(path: str | Path | None = None) -> Any:
                 row["as_of"] = parse_date(d).end.isoformat()  # a partial date counts from the end of its period
             except ValueError:
                 problems.append(Problem(str(f), line, "as_of", f"{d!r} is not a date", DATE_HELP))
-            for col, low in _NUMBERS.items():
+            for col, low in {**_NUMBERS, **_OPTIONAL_NUMBERS}.items():
                 raw = (r.get(col) or "").strip()
                 if raw == "":
                     row[col] = float("nan")
@@ -97,7 +99,7 @@ def load_fundamentals(path: str | Path | None = None) -> Any:
                 rows.append(row)
     if problems:
         raise DataError(problems)
-    df = pd.DataFrame(rows, columns=["ticker", "as_of", "forward_pe", "ev_sales", "market_cap", "currency", "source", "file", "line"])
+    df = pd.DataFrame(rows, columns=["ticker", "as_of", "forward_pe", "ev_sales", "market_cap", "currency", "source", "trailing_pe", "file", "line"])
     dup = df.duplicated(["ticker", "as_of"], keep=False)
     if dup.any():
         raise DataError([Problem(r.file, int(r.line), "as_of", f"second row for {r.ticker} on {r.as_of}", "keep one row per ticker and date") for r in df[dup].itertuples()])
