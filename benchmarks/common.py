@@ -33,10 +33,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping, TypeVar
 
-__all__ = ["Row", "Target", "at_most", "at_least", "ratio_at_most", "SIZES", "log", "timed", "best_of", "machine"]
+__all__ = ["Row", "Skip", "Target", "at_most", "at_least", "ratio_at_most", "SIZES", "log", "timed", "best_of", "machine"]
 
 SIZES = ("tiny", "quick", "full")
 T = TypeVar("T")
+
+
+class Skip(Exception):
+    """Raised by ``run(size)`` when a size does not apply (e.g. a server benchmark at ``tiny``): a skipped line, not an error."""
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,8 @@ def run_one(path: Path, size: str) -> tuple[list[Row], str | None, bool]:
     try:
         rows = [Row.coerce(r, name) for r in call_run(fn, size) or []]
     except Exception as exc:
+        if type(exc).__name__ == "Skip":  # common.Skip, whichever way the module imported it
+            return [], f"skipped {name} at size {size}: {exc}", False
         traceback.print_exc(file=sys.stderr)
         return [], f"ERROR in {name}: {type(exc).__name__}: {exc}", True
     log(f"   {name}: {len(rows)} figures in {time.perf_counter() - t:.1f} s")

@@ -56,6 +56,7 @@ def test_rows_ratios_and_targets_from_a_benchmark_folder(tmp_path):
     (tmp_path / "script.py").write_text("print('a script without run()')\n")
     (tmp_path / "broken.py").write_text("import not_a_module_anywhere\n")
     (tmp_path / "boom.py").write_text("def run(quick):\n    raise RuntimeError('bad input')\n")
+    (tmp_path / "heavy.py").write_text("from common import Skip\n\ndef run(size):\n    raise Skip('starts a server')\n")
     proc = run_py("--size", "tiny", "--dir", str(tmp_path), "--exclude", "boom")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
@@ -65,6 +66,7 @@ def test_rows_ratios_and_targets_from_a_benchmark_folder(tmp_path):
     assert "0.50x" in next(ln for ln in out.splitlines() if "as a dict" in ln)
     assert "skipped script: no run(size) function" in out
     assert "skipped broken: cannot import it (ModuleNotFoundError" in out
+    assert "skipped heavy at size tiny: starts a server" in out
     assert "targets met 2, missed 1" in out
     strict = run_py("--size", "tiny", "--dir", str(tmp_path), "--exclude", "boom", "--strict")
     assert strict.returncode == 1
