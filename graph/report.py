@@ -28,7 +28,7 @@ from cnaikg.io import write_text_atomic
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cnaikg.build import BuildContext
+    from cnaikg.context import BuildContext
     from cnaikg.graph.kg import KnowledgeGraph
 
 __all__ = ["ReportRow", "ReportData", "report_data", "report_html", "write_report", "build_report", "main_explanation", "data_date"]

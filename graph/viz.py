@@ -38,7 +38,7 @@ from cnaikg.progress import log
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cnaikg.build import BuildContext
+    from cnaikg.context import BuildContext
     from cnaikg.graph.kg import KnowledgeGraph
 
 __all__ = [
