@@ -54,6 +54,7 @@ class AcceptResult:
     written: list[Path] = field(default_factory=list)
     rejected: int = 0
     undecided: int = 0
+    corroborated: list[str] = field(default_factory=list)
 
 
 def _unsafe(cell: str) -> str:
@@ -95,6 +96,49 @@ def _existing_source_ids(data: Path) -> set[str]:
             with p.open(encoding="utf-8-sig", newline="") as fh:
                 ids.update((r.get("id") or "").strip() for r in csv.DictReader(fh))
     return ids
+
+
+def corroboration_edits(root: Path, items: list[tuple[str, str]]) -> dict[Path, bytes]:
+    """New bytes of the curated relationship files after adding source ids to existing rows: ``items`` = [(origin, source id)].
+
+    ``origin`` is a fact's ``file:line`` (as read_dataset gives it). Only the ``sources`` cell of that row changes
+    (``a|b`` -> ``a|b|news-...``); a source id already cited is not added twice. A row written over several physical
+    lines, or an origin outside ``root``, is refused with a LoaderError (nothing is written).
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> f = d / "rel.csv"
+    >>> _ = f.write_text("subject,relation,object,since,until,properties,sources,confidence,note\\na,SUPPLIES,b,,,,src-1,high,\\n", encoding="utf-8")
+    >>> corroboration_edits(d, [(f"{f}:2", "news-x")])[f].decode().splitlines()[1]
+    'a,SUPPLIES,b,,,,src-1|news-x,high,'
+    """
+    by_file: dict[Path, list[tuple[int, str]]] = {}
+    for origin, src in items:
+        file, _, num = origin.rpartition(":")
+        path = Path(file) if Path(file).is_absolute() else Path.cwd() / file
+        try:
+            path.resolve().relative_to(root.resolve())
+        except ValueError:
+            raise LoaderError(f"{origin}: the fact to corroborate is not in the data folder {root}; run cnaikg accept with --data pointing at it") from None
+        by_file.setdefault(path, []).append((int(num), src))
+    out: dict[Path, bytes] = {}
+    for path, edits in by_file.items():
+        lines = path.read_bytes().decode("utf-8").split("\n")
+        header = next(csv.reader([lines[0].lstrip("\ufeff")]))
+        col = header.index("sources") if "sources" in header else -1
+        for line, src in edits:
+            cells = next(csv.reader([lines[line - 1]]), [])
+            if col < 0 or len(cells) != len(header):
+                raise LoaderError(f"{path}:{line}: cannot add a source to this row (no sources column, or a row over several lines); "
+                                  f"add {src} to its sources cell by hand")
+            ids = [x for x in cells[col].split("|") if x]
+            if src not in ids:
+                cells[col] = "|".join([*ids, src])
+            buf = io.StringIO(newline="")
+            csv.writer(buf, lineterminator="").writerow(cells)
+            lines[line - 1] = buf.getvalue()
+        out[path] = "\n".join(lines).encode("utf-8")
+    return out
 
 
 def accept_review(review: str | Path, data: str | Path | None = None, *, force: bool = False,
@@ -170,6 +214,7 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
     known_sources = _existing_source_ids(root)
     new_sources: dict[str, list[str]] = {}
     new_rows: list[list[str]] = []
+    corroborate: list[tuple[str, str]] = []
     for line, r in accepted:
         src_id = stable_id(r.get("source_url", ""), r.get("source_published", ""), r.get("source_publisher", ""), prefix="news-")
         props = "; ".join(p.strip() for p in r.get("properties", "").split(";") if p.strip())
@@ -180,6 +225,12 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
         same = [f for f in by_ends.get(key[:3], []) if all(str(f.properties.get(k, "")) == v for k, v in key[3:])]
         if key in seen_keys or same:
             where = seen_keys.get(key) or same[0].origin
+            if same and r.get("kind") == "known" and (r.get("source_url") or "").strip():  # corroboration: cite the article on that row
+                corroborate.append((same[0].origin, src_id))
+                if src_id not in known_sources and src_id not in new_sources:
+                    new_sources[src_id] = [src_id, r.get("source_url", ""), r.get("source_publisher", ""), r.get("source_published", ""), r.get("source_title", "")]
+                result.corroborated.append(f"{shown}:{line}: {r['subject']} {r['relation']} {r['object']} ({where}) now also cites {src_id}")
+                continue
             result.already_present.append(f"{shown}:{line}: {r['subject']} {r['relation']} {r['object']} is already in the curated data ({where}); "
                                           "not appended (to cite this article too, add its source to that row)")
             continue
@@ -195,11 +246,14 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
         new_rows.append(row)
         result.appended.append(dict(zip(RELATIONSHIP_COLUMNS, row)))
     result.sources_added = list(new_sources)
-    if not new_rows:
+    if not new_rows and not corroborate:
         return result
 
     rel_path, src_path = root / RELATIONSHIPS_FILE, root / SOURCES_FILE
-    rel_bytes = _csv_bytes(RELATIONSHIP_COLUMNS, new_rows, rel_path.read_bytes() if rel_path.is_file() else None)
+    edits = {p.resolve(): b for p, b in corroboration_edits(root, corroborate).items()}
+    # a corroborated fact may sit in relationships/news.csv itself: append the new rows to the edited bytes
+    existing_rel = edits.pop(rel_path.resolve(), None) if rel_path.resolve() in edits else (rel_path.read_bytes() if rel_path.is_file() else None)
+    rel_bytes = _csv_bytes(RELATIONSHIP_COLUMNS, new_rows, existing_rel) if new_rows or existing_rel is None else existing_rel
     src_bytes = _csv_bytes(SOURCE_COLUMNS, list(new_sources.values()), src_path.read_bytes() if src_path.is_file() else None) \
         if new_sources or not src_path.is_file() else src_path.read_bytes()
 
@@ -211,6 +265,8 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
         (copy / SOURCES_FILE).parent.mkdir(parents=True, exist_ok=True)
         (copy / RELATIONSHIPS_FILE).write_bytes(rel_bytes)
         (copy / SOURCES_FILE).write_bytes(src_bytes)
+        for path, data_ in edits.items():
+            (copy / path.relative_to(root.resolve())).write_bytes(data_)
         after = read_dataset(copy, today=today)
         old = {str(p) for p in before.errors}
         errors = [Problem(_real(p.file, copy, root), p.line, p.field, p.message, p.fix, p.severity) for p in after.errors]
@@ -220,5 +276,8 @@ def accept_review(review: str | Path, data: str | Path | None = None, *, force: 
                             + ("" if fresh else " (the errors were there before the accept: run `cnaikg validate --data DIR` and fix them first)"),
                             "correct the rows in the review file (or the curated data) and run cnaikg accept again")]
             raise DataError(head + (fresh or errors))
-    result.written = [write_bytes_atomic(src_path, src_bytes), write_bytes_atomic(rel_path, rel_bytes)]
+    result.written = [write_bytes_atomic(src_path, src_bytes)]
+    if new_rows or rel_path.is_file():
+        result.written.append(write_bytes_atomic(rel_path, rel_bytes))
+    result.written += [write_bytes_atomic(path, data_) for path, data_ in edits.items()]
     return result

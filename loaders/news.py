@@ -285,6 +285,10 @@ def _short_forms(name: str) -> list[str]:
                 break
             t = t[: m.start()].rstrip(" ,")
         out.append(t)
+    for t in [name.strip(), *out]:  # "Baichuan AI" is also written "Baichuan"; 清华大学 is 清华 (the resolver must agree)
+        for tail in (" AI", "人工智能", "大学"):
+            if t.endswith(tail) and len(t) - len(tail) >= (2 if _is_cjk(t) else 4):
+                out.append(t[: -len(tail)].rstrip())
     return out
 
 
@@ -302,6 +306,10 @@ class _Gazetteer:
             surfaces = list(e.all_names)
             for n in e.all_names:
                 surfaces += _short_forms(n)
+            # "GLM (ChatGLM / GLM model family)" is also written "GLM": the name without its bracketed part
+            bare = {b for n in e.all_names if (b := _CJK_SPACE.sub("", _PAREN_PART.sub(" ", n).strip())) and b != n and not _PAREN_PART.search(b)}
+            surfaces += sorted(bare)
+            names = {unicodedata.normalize("NFKC", n).strip() for n in e.all_names} | bare
             for s in dict.fromkeys(surfaces):
                 s = unicodedata.normalize("NFKC", s).strip()
                 if len(s) < (2 if _is_cjk(s) else 3) or s.isdigit():
@@ -311,11 +319,17 @@ class _Gazetteer:
                 if m.status == "ambiguous" and m.method != "fuzzy":
                     self.ambiguous[key] = sorted(c.id for c in m.candidates)
                     continue
-                if not m.resolved or m.method == "fuzzy" or m.method == "ticker" or m.entity_id != e.id:
+                method = m.method
+                if m.resolved and m.method == "ticker" and m.entity_id == e.id and s in names and s.isupper():
+                    method = "alias"  # AMD, UBS: an alias that is also the entity's own ticker is a name when written as one
+                elif s in bare and m.status == "unresolved" and not m.candidates:
+                    m = type(m)(s, "resolved", e.id, "name-without-brackets", 100.0)  # the entity's own name, brackets dropped; nobody else has it
+                    method = m.method
+                if not m.resolved or method in ("fuzzy", "ticker") or m.entity_id != e.id:
                     continue
-                if not _is_cjk(s) and len(s) < 4 and m.method not in ("name", "name_zh", "alias"):
+                if not _is_cjk(s) and len(s) < 4 and method not in ("name", "name_zh", "alias") and not (s in bare and s.isupper()):
                     continue
-                self.forms.setdefault(key, (e.id, m.method))
+                self.forms.setdefault(key, (e.id, method))
                 if not _is_cjk(s) and (s.isupper() or len(s) <= 4):
                     case_sensitive.add(s)  # acronyms (SMIC, THU, MTT) only in capitals
                 else:
@@ -328,6 +342,11 @@ class _Gazetteer:
             self.index.setdefault(s[:2].lower(), []).append((probe, cs, eid, how))
         for entries in self.index.values():
             entries.sort(key=lambda x: (-len(x[0]), x[0]))
+        self.exchange_words: list[tuple[re.Pattern[str], str]] = []
+        for rx, exchange in EXCHANGE_WORDS:
+            m = res.resolve(exchange, types=["exchange"])
+            if m.resolved and m.entity_id:
+                self.exchange_words.append((re.compile(r"(?<![A-Za-z])(?:" + rx + r")(?![A-Za-z])"), m.entity_id))
         ex: dict[str, set[str]] = {}
         for f in kg.facts("LISTED_ON"):
             t = parse_ticker(str(f.properties.get("ticker", "")))
@@ -339,6 +358,21 @@ class _Gazetteer:
             t = parse_ticker(str(f.properties.get("ticker", "")))
             if t:
                 self.ticker_owner.setdefault(t, []).append(f)
+
+
+_PAREN_PART = re.compile(r"\s*[(（][^()（）]{1,60}[)）]\s*")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+#: Words for an exchange or one of its boards, and the name of that exchange in the graph ("STAR Market" is the SSE's
+#: science and technology board). Resolved by name once per graph; a word whose exchange the graph lacks is ignored.
+#: ``X-listed`` forms ("Shanghai-listed shares") are listing statements of their own (see :func:`_listed_words`).
+EXCHANGE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"(?:Shanghai(?:'s|’s)?\s+)?STAR\s+(?:Market|[Bb]oard)|Shanghai-listed|Shanghai(?=\s+(?:IPO|listing|initial public offering)\b)|(?:上海证券交易所|上交所)科创板|科创板|上交所|沪市", "Shanghai Stock Exchange"),
+    (r"ChiNext|Shenzhen-listed|(?:深圳证券交易所|深交所)创业板|创业板|深交所", "Shenzhen Stock Exchange"),
+    (r"Hong\s+Kong(?:'s|’s)?\s+(?:[Ss]tock\s+)?[Ee]xchange|Hong\s+Kong-listed|Hong\s+Kong(?=\s+(?:IPO|listing|initial public offering|debut)\b)|香港联合交易所|联交所|港交所(?:主板)?|香港交易所", "Hong Kong Exchanges and Clearing"),
+    (r"Nasdaq-listed", "Nasdaq Stock Market"),
+    (r"NYSE-listed|New\s+York-listed", "New York Stock Exchange"),
+)
 
 
 def _latin(ch: str) -> bool:
@@ -411,8 +445,10 @@ def find_mentions(kg: "KnowledgeGraph", text: str) -> list[Mention]:
                     continue
                 found.append((i, j, eid, text[i:j], how))
                 break
+    for rx, eid in gz.exchange_words:  # "STAR Market", "港交所": boards and short names of exchanges
+        found += [(w.start(), w.end(), eid, w.group(0), "exchange-word") for w in rx.finditer(text)]
     # longest match wins; among equals, the first
-    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0]), x[4] != "exchange-word"))  # "Hong Kong IPO": the exchange, not the city
     names: list[tuple[int, int, str, str, str]] = []
     for f in found:
         if names and f[0] < names[-1][1]:
@@ -445,7 +481,7 @@ def find_mentions(kg: "KnowledgeGraph", text: str) -> list[Mention]:
     with_ticker = {(m.start, m.entity_id) for m in mentions}
     out = [m for m in mentions]
     for s, e, eid, t, how in names:
-        if (s, eid) not in with_ticker:
+        if (s, eid) not in with_ticker and not any(m.start < s < m.end for m in mentions):
             out.append(Mention(eid, t, s, e, how))
     for k, (a, z, tick) in enumerate(tickers):
         if k in attached or any(m.start <= a < m.end for m in out):
@@ -475,19 +511,28 @@ class Pattern:
     score: float = 75.0
     properties: Mapping[str, str] = field(default_factory=dict)
     pairwise: bool = False
+    #: "subject" / "object": that side is not written in the sentence; it is the entity the text is about (the focus)
+    focus: str = ""
+    #: entity types the object may have (narrower than the relation's range), e.g. founders who are people
+    object_types: tuple[str, ...] = ()
 
 
 _GAP = r"[^⟦]{0,%d}?"
 _ZGAP = r"[^⟦。]{0,%d}?"
+#: a gap that may cross mentions (for free lists written {A*} / {B*}: every mention inside counts)
+_XGAP = r"[^。；;]{0,%d}?"
 
 
-def _p(name: str, lang: str, relation: str, regex: str, score: float = 75.0, pairwise: bool = False, **props: str) -> Pattern:
-    return Pattern(name, lang, relation, regex, score, props, pairwise)
+def _p(name: str, lang: str, relation: str, regex: str, score: float = 75.0, pairwise: bool = False, focus: str = "",
+       object_types: tuple[str, ...] = (), **props: str) -> Pattern:
+    return Pattern(name, lang, relation, regex, score, props, pairwise, focus, object_types)
 
 
-HQ = {"role": "headquarters"}
-ALUMNI = {"kind": "alumni_founder"}
-_WORKERS = r"(?:employees|engineers|executives|staff|researchers|managers|scientists|veterans|staffers|members)"
+HQ: dict[str, Any] = {"role": "headquarters"}
+#: titles written after 创始人 before the name: 创始人、董事长兼首席执行官张建中
+_ZTITLES = r"(?:[、,，兼及和]\s*(?:董事长|首席执行官|CEO|总经理|总裁|首席运营官|首席技术官|CTO|COO|首席科学家|执行董事))*"
+ALUMNI: dict[str, Any] = {"kind": "alumni_founder"}
+_WORKERS = r"(?:employees|engineers|executives|exec|execs|executive|staff|researchers|managers|scientists|veterans|veteran|staffers|members|employee|engineer|vice-president|vice president)"
 _ZWORKERS = r"(?:员工|高管|工程师|研究员|团队|骨干|核心成员|技术人员)"
 
 #: The sentence patterns, English and Chinese. Mentions are replaced by ⟦n⟧ before matching; gaps never cross a mention.
@@ -508,12 +553,14 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("stake-in", "en", "INVESTS_IN", r"{A}" + _GAP % 20 + r"\b(?:took|takes|acquired|acquires|bought|buys|holds|has taken)\s+(?:a|an)\b" + _GAP % 30 + r"\bstake in {B}", 80),
     _p("raised-from", "en", "INVESTS_IN", r"{B}" + _GAP % 60 + r"\b(?:raised|raises|secured|closed|completed)\b" + _GAP % 80 + r"\b(?:from|led by|backed by|with participation from|including) {A}", 70),
     _p("backed-by", "en", "INVESTS_IN", r"{B}" + _GAP % 30 + r"\b(?:backed|funded|financed|bankrolled) by {A}", 70),
-    _p("a-backed-b", "en", "INVESTS_IN", r"{A}-backed {B}", 70),
-    _p("zh-invests", "zh", "INVESTS_IN", r"{A}" + _ZGAP % 10 + r"(?:投资|入股|领投|参投|跟投|注资|增资)(?:了)?{B}", 80),
+    _p("a-backed-b", "en", "INVESTS_IN", r"{A}(?:\s+Holdings|\s+Group)?-backed\s+(?:[\w-]+\s+){0,5}?{B}", 70),
+    _p("zh-invests", "zh", "INVESTS_IN", r"{A}" + _ZGAP % 10 + r"(?:投资(?![人方者机])|入股|领投|参投|跟投|注资|增资)(?:了)?{B}", 80),
     _p("zh-received-from", "zh", "INVESTS_IN", r"{B}" + _ZGAP % 20 + r"(?:获得?|完成|宣布完成)" + _ZGAP % 12 + r"{A}" + _ZGAP % 6 + r"(?:的)?(?:投资|领投|参投|注资|入股)", 80),
     _p("zh-led-by", "zh", "INVESTS_IN", r"{B}" + _ZGAP % 24 + r"由{A}" + _ZGAP % 4 + r"(?:领投|投资|参投|注资)", 80),
     # PARTNERS_WITH (symmetric)
     _p("partners-with", "en", "PARTNERS_WITH", r"{A}" + _GAP % 30 + r"\b(?:partners|partnered|has partnered|will partner|is partnering|teams up|teamed up|has teamed up|cooperates|cooperated|collaborates|collaborated|is collaborating|allied|signed\b" + _GAP % 40 + r"\bagreement|formed a joint venture|set up a joint venture|formed a partnership|struck a partnership)\b" + _GAP % 20 + r"\bwith {B}", 80),
+    _p("announced-partnership-with", "en", "PARTNERS_WITH", r"{A}" + _GAP % 40 + r"\b(?:announced|signed|formed|struck|reached|set up|entered into|unveiled)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?"
+       r"(?:partnership|alliance|cooperation agreement|collaboration|joint venture)\s+with\s+(?:[\w-]+\s+){0,4}?{B}", 75),
     _p("signed-partnership", "en", "PARTNERS_WITH", r"{A}" + _GAP % 30 + r"\b(?:signed|announced|formed|reached|entered into|launched|set up|unveiled)\b" + _GAP % 40 + r"\b(?:partnership|alliance|joint venture|cooperation|collaboration)\b", 70, pairwise=True),
     _p("partnership-between", "en", "PARTNERS_WITH", r"\b(?:partnership|alliance|joint venture|collaboration|cooperation)\s+(?:between|of)\s+{A}", 70, pairwise=True),
     _p("zh-partners", "zh", "PARTNERS_WITH", r"{A}" + _ZGAP % 10 + r"(?:与|和|同|跟){B}" + _ZGAP % 24 + r"(?:战略合作|合作|联盟|合资)", 80),
@@ -524,7 +571,7 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("zh-listed", "zh", "LISTED_ON", r"{A}" + _ZGAP % 20 + r"(?:在|于|登陆|登录|赴)" + _ZGAP % 4 + r"{B}" + _ZGAP % 10 + r"(?:上市|挂牌)", 80),
     _p("zh-landed", "zh", "LISTED_ON", r"{A}" + _ZGAP % 10 + r"(?:登陆|登录){B}", 80),
     # DEVELOPS
-    _p("develops", "en", "DEVELOPS", r"{A}" + _GAP % 30 + r"\b(?:develops|developed|has developed|is developing|launched|launches|has launched|released|releases|has released|unveiled|unveils|introduced|introduces|debuted|open-sourced|open sourced|built|designed|designs|rolled out)\b" + _GAP % 40 + r"{B}", 75),
+    _p("develops", "en", "DEVELOPS", r"{A}" + _GAP % 30 + r"\b(?:develops|developed|has developed|is developing|trains|trained|is training|launched|launches|has launched|released|releases|has released|unveiled|unveils|introduced|introduces|debuted|open-sourced|open sourced|built|designed|designs|rolled out)\b" + _GAP % 40 + r"{B}", 75),
     _p("developed-by", "en", "DEVELOPS", r"{B},?\s+(?:which was\s+|was\s+|is\s+)?(?:developed|designed|built|made|released|launched|created) by {A}", 75),
     _p("possessive-product", "en", "DEVELOPS", r"{A}(?:'s|’s|')\s+(?:new\s+|latest\s+|flagship\s+|own\s+|upcoming\s+)?{B}", 60),
     _p("zh-develops", "zh", "DEVELOPS", r"{A}" + _ZGAP % 15 + r"(?:研发|研制|推出|发布|开发|开源|上线|打造)(?:了)?" + _ZGAP % 15 + r"{B}", 75),
@@ -536,16 +583,74 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("zh-founded-by-former", "zh", "AFFILIATED_WITH", r"{A}" + _ZGAP % 10 + r"由" + _ZGAP % 6 + r"(?:前|原){B}(?:的)?" + _ZGAP % 6 + _ZWORKERS + _ZGAP % 10 + r"(?:创立|创办|创建|成立|联合创立)", 80, **ALUMNI),
     _p("zh-former-founded", "zh", "AFFILIATED_WITH", r"(?:前|原){B}(?:的)?" + _ZGAP % 6 + _ZWORKERS + _ZGAP % 10 + r"(?:创立|创办|创建|联合创立)(?:了|的)?{A}", 80, **ALUMNI),
     # headquartered in (LOCATED_IN role=headquarters)
-    _p("headquartered-in", "en", "LOCATED_IN", r"{A}" + _GAP % 40 + r"\b(?:is\s+|was\s+|are\s+)?(?:headquartered|based)\s+in\s+{B}", 80, **HQ),
+    _p("headquartered-in", "en", "LOCATED_IN", r"{A}" + _GAP % 60 + r"\b(?:is\s+|was\s+|are\s+)?(?:headquartered|based)\s+in\s+(?:[\w'’-]+\s+(?:District|County|New Area|Zone|Park),\s+)?{B}", 80, **HQ),
     _p("headquarters-in", "en", "LOCATED_IN", r"{A}(?:'s|’s|')\s+(?:headquarters|head office|HQ)\s+(?:is\s+|are\s+)?(?:located\s+)?in\s+{B}", 80, **HQ),
-    _p("b-based-a", "en", "LOCATED_IN", r"{B}-based\s+" + _GAP % 30 + r"{A}", 70, **HQ),
+    _p("b-based-a", "en", "LOCATED_IN", r"{B}-based\s+(?:[\w'’()-]+\s+){0,4}?{A}", 70, **HQ),  # words only: never across a comma
     _p("moved-headquarters", "en", "LOCATED_IN", r"{A}" + _GAP % 40 + r"\b(?:moved|relocated|moves|relocates)\s+its\s+(?:headquarters|head office|HQ)\s+to\s+{B}", 80, **HQ),
     _p("zh-headquartered", "zh", "LOCATED_IN", r"{A}" + _ZGAP % 10 + r"总部(?:位于|设在|设于|在|落户){B}", 80, **HQ),
     _p("zh-hq-of", "zh", "LOCATED_IN", r"总部(?:位于|设在|设于){B}的{A}", 80, **HQ),
+    # --- across clauses: appositives, lists, founders, rounds (the subject may come from the focus of the text)
+    _p("home-to", "en", "LOCATED_IN", r"{B}\s+(?:is|was|has been)\s+(?:also\s+)?(?:the\s+)?home\s+to\s+(?:⟦\d+⟧(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?[\w-]+,?\s+)?{A}", 65, **HQ),
+    _p("took-part-in-round", "en", "INVESTS_IN", r"{A}" + _GAP % 80 + r"\b(?:took part in|takes part in|participated in|joined|co-led|led)\s+{B}(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:round|financing|funding|raise)\b", 75),
+    _p("an-investor-in", "en", "INVESTS_IN", r"(?P<A>⟦\d+⟧)\s*(?:,|–|—|-)\s*(?:already\s+|also\s+|long\s+)?(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:investor|backer|shareholder)s?\s+in {B}", 75),
+    _p("participation-from", "en", "INVESTS_IN", r"\b(?:participation|investment|backing)\s+from\b(?:\s+(?:[\w-]+\s+){0,3}?such as\b)?{A*}", 60, focus="object"),
+    _p("investors-then-including", "en", "INVESTS_IN", r"\b(?:cornerstone|anchor|strategic|new|existing)\s+investors\b[^.⟦]{0,80}?\bincluding\b{A*}", 65, focus="object"),
+    _p("fronted-founded-by-former", "en", "AFFILIATED_WITH", r"^\W*(?:Founded|Co-founded|Established|Set up|Started)\s+(?:in\s+\d{4}\s+)?by\s+(?:[\w-]+\s+){0,3}?(?:former|ex-)\s+"
+       + _WORKERS + r"\s+(?:of|at|from)\s+(?:[\w-]+\s+){0,4}?{B}" + _GAP % 40 + r",\s*{A}", 75, **ALUMNI),
+    _p("investors-including", "en", "INVESTS_IN", r"\binvestors\b,?\s+(?:including|such as|among them)\b{A*}", 65, focus="object"),
+    _p("fronted-founded-by", "en", "FOUNDED_BY", r"^\W*(?:Founded|Co-founded|Established|Set up|Started)\b(?:[^⟦]|⟦\d+⟧){0,20}?\bby\b(?P<B>(?:[^⟦]|⟦\d+⟧){0,120}?)\s*(?:,|–|—)\s*{A}(?=\s+[a-z])", 75, object_types=("person",)),
+    _p("largest-ipo", "en", "LISTED_ON", r"{A}" + _GAP % 120 + r"\b(?:becoming|became|was|is|marking)\s+(?:the\s+)?{B}(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:IPO|listing|debut)\b", 70),
+    _p("in-its-ipo", "en", "LISTED_ON", r"{A}" + _GAP % 80 + r"\b(?:its|a|the)\s+{B}\s+(?:IPO|listing|initial public offering|debut)\b", 70),
+    _p("zh-ipo-at", "zh", "LISTED_ON", r"{A}" + _ZGAP % 6 + r"(?:在|于|登陆)\s*{B}" + _ZGAP % 4 + r"(?:的)?\s*(?:IPO|上市|挂牌|首次公开发行)", 75),
+    _p("possessive-city-headquarters", "en", "LOCATED_IN", r"{A}(?:'s|’s)\s+{B}\s+(?:headquarters|head office|HQ)\b", 70, **HQ),
+    _p("its-product", "en", "DEVELOPS", r"{A}" + _GAP % 60 + r"\b(?:its|their)\s+(?:own\s+|new\s+|latest\s+|flagship\s+)?{B}", 60),
+    _p("orders-from", "en", "SUPPLIES", r"{B}" + _GAP % 60 + r"\b(?:placing|placed|places|place|put|puts)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?orders?\s+(?:for|with|from|at)\s+{A}", 70),
+    _p("uses-services-of", "en", "SUPPLIES", r"{B*}\b(?:have\s+|has\s+)?(?:either\s+)?(?:used|use|uses|using|rely on|relies on|relied on|relying on|depend on|depends on|tapped|taps)"
+       r"(?:,?\s+or\s+(?:continue|continues)\s+to\s+(?:use|rely on))?,?\s+{A}(?:'s|’s)\s+(?:services|foundry|foundries|fabs|capacity|wafers|manufacturing)\b", 70),
+    _p("a-comma-b-based", "en", "LOCATED_IN", r"{A},\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}?{B}-based\b", 80, **HQ),
+    _p("received-investment-from", "en", "INVESTS_IN", r"{B}" + _GAP % 40 + r"\b(?:received|receives|has received|secured|secures|has secured|won|attracted|got|gets|took)\b"
+       + _GAP % 40 + r"\b(?:investment|investments|funding|backing|financing|capital)\b" + _GAP % 30 + r"\bfrom\b" + _GAP % 40 + r"{A}", 75),
+    _p("led-by", "en", "INVESTS_IN", r"{B}" + _GAP % 60 + r"\b(?:round|financing|funding|deal|raise|investment|fundraising|IPO)\b" + _GAP % 40
+       + r"\b(?:led|co-led)\s+by {A}", 75),
+    _p("round-for-led-by", "en", "INVESTS_IN", r"\b(?:round|financing|funding|deal|investment)\s+(?:for|of|in|into)\s+{B}" + _GAP % 30 + r"\b(?:led|co-led)\s+by {A}", 75),
+    _p("among-the-investors", "en", "INVESTS_IN", r"{B}" + _GAP % 80 + r"\bwith {A}" + _GAP % 40 + r"\bamong\s+(?:the\s+)?(?:investors|backers|participants)\b", 75),
+    _p("debut-on", "en", "LISTED_ON", r"{A}" + _GAP % 140 + r"\b(?:debut|debuted|debuts|first (?:trading )?day(?: of trading)?|trading debut|market debut)\b"
+       + _GAP % 40 + r"\b(?:on|in) {B}", 70),
+    _p("debut-of", "en", "LISTED_ON", r"\b(?:debut|listing|IPO)\s+of\b(?:[^⟦]|⟦\d+⟧){0,60}?{A}\s+on {B}", 70),
+    _p("among-investors-focus", "en", "INVESTS_IN", r"(?:^|[.;]\s*)(?:[\w-]+\s+){0,2}?{A}" + _GAP % 40 + r"\b(?:is|are|was|were)\s+(?:also\s+)?among\s+(?:the\s+)?(?:investors|backers)\b", 70, focus="object"),
+    _p("zh-investors-focus", "zh", "INVESTS_IN", r"(?:投资人|投资方|投资者|股东|资本方面)(?:中)?[,，]?(?:则|还|也)?(?:包括|有|涵盖){A*}", 65, focus="object"),
+    _p("involving", "en", "INVESTS_IN", r"{B}" + _GAP % 80 + r"\b(?:fundraising|funding|financing|round|rounds|investment)\s+(?:involving|including|from|with participation from) {A}", 70),
+    _p("contributions-from", "en", "INVESTS_IN", r"{B}" + _GAP % 80 + r"\bwith\s+(?:contributions|participation|investment|backing|support)\s+from {A}", 70),
+    _p("made-investment", "en", "INVESTS_IN", r"{A}" + _GAP % 40 + r"\b(?:made|makes|make)\s+(?:an?|its|their)\s+(?:[\w-]+\s+){0,2}?investment\s+in {B}", 80),
+    _p("investors-include", "en", "INVESTS_IN", r"{B}(?:'s|’s)?\s+(?:[\w-]+\s+){0,2}?(?:investors|backers|shareholders)\s+(?:include|includes|included|including|are|such as)\b{A*}", 75),
+    _p("zh-investors-list", "zh", "INVESTS_IN", r"{B}" + _ZGAP % 6 + r"(?:的)?\s*(?:投资人|投资方|投资者|股东)(?:中)?(?:既)?(?:包括|有|为|涵盖)?{A*}", 75),
+    _p("zh-shareholders-of-focus", "zh", "INVESTS_IN", r"(?:^|[,，;；:：])\s*(?P<A>(?:[^,，;；:：。]{0,60}?⟦\d+⟧)+[^,，;；:：。⟦]{0,12}?)等(?:股东|投资方|投资机构)", 70, focus="object"),
+    _p("zh-brought-in", "zh", "INVESTS_IN", r"{B}" + _ZGAP % 10 + r"(?:引入|引进)(?:了)?{A*}(?:等)?(?:基石投资者|战略投资者|投资者|投资方)", 75),
+    _p("zh-backed-company", "zh", "INVESTS_IN", r"{A}" + _ZGAP % 14 + r"(?:支持|投资|孵化)的(?:企业|公司|初创公司)[,，]?\s*{B}", 70),
+    _p("zh-invests-gap", "zh", "INVESTS_IN", r"{A}" + _ZGAP % 10 + r"(?:战略)?(?:投资(?![人方者机])|入股|领投|注资)(?:了)?" + _ZGAP % 16 + r"{B}", 70),
+    _p("products-include", "en", "DEVELOPS", r"{A}(?:'s|’s)?\s+(?:[\w-]+\s+){0,2}?(?:products?|product portfolio|portfolio|product line|models|apps|applications|offerings)\s+(?:include|includes|included|including|such as|are)\b{B*}", 70),
+    _p("improves-its", "en", "DEVELOPS", r"{A}" + _GAP % 60 + r"\b(?:develop|develops|enhance|enhances|improve|improves|upgrade|upgrades|advance|advances|train|trains|trained|open-source|open-sourced)\s+(?:its|their)\s+(?:[\w()-]+\s+){0,4}?{B}", 70),
+    _p("released-long", "en", "DEVELOPS", r"{A}" + _GAP % 30 + r"\b(?:open-sourced|released|unveiled|launched|rolled out|introduced)\b" + _GAP % 80 + r"{B}", 65),
+    _p("zh-possessive-product", "zh", "DEVELOPS", r"{A}(?:的|旗下的?|自研的?|基座|旗舰|最新)+\s*(?:基座|旗舰|最新|自研)?\s*{B}", 60),
+    _p("zh-jointly-launched", "zh", "DEVELOPS", r"{A}" + _ZGAP % 6 + r"(?:联合|共同)?(?:推出|发布|研发|开发)(?:了)?" + _ZGAP % 6 + r"{B}", 70, pairwise=False),
+    _p("founder-of", "en", "FOUNDED_BY", r"{B},?\s+(?:the\s+|its\s+|a\s+)?(?:co-?founder|founder)(?:\s+and\s+(?:chief executive|CEO|chairman|chief executive officer))?\s+of {A}", 80, object_types=("person",)),
+    _p("possessive-founder", "en", "FOUNDED_BY", r"{A}(?:'s|’s)\s+(?:co-?founder|founder)(?:\s+and\s+(?:CEO|chief executive|chairman))?,?\s+{B}", 80, object_types=("person",)),
+    _p("founded-by", "en", "FOUNDED_BY", r"{A}" + _GAP % 60 + r"\b(?:was\s+|were\s+)?(?:founded|co-founded|established|started|set up|created)\b" + _GAP % 40 + r"\bby\b{B*}", 75, object_types=("person",)),
+    _p("founder-focus", "en", "FOUNDED_BY", r"(?:^|[.;:]\s*|\band\s+)(?:co-?founder|founder)s?(?:\s+and\s+(?:CEO|chief executive|chairman))?,?\s+{B}", 65, focus="subject", object_types=("person",)),
+    _p("founded-by-former-exec", "en", "AFFILIATED_WITH", r"{A}" + _GAP % 50 + r"\b(?:founded|co-founded|started|set up|established|created)\b" + _GAP % 20 + r"\bby\s+(?:a\s+)?(?:former|ex-)\s?{B}\s+" + _WORKERS, 80, **ALUMNI),
+    _p("founded-by-person-former", "en", "AFFILIATED_WITH", r"{A}" + _GAP % 60 + r"\b(?:founded|co-founded|started|set up|established|created)\b" + _GAP % 20
+       + r"\bby\s+⟦\d+⟧,?\s+(?:a|an|the)?\s*(?:former|ex-)\s?{B}\s+" + _WORKERS, 80, **ALUMNI),
+    _p("zh-founder-focus", "zh", "FOUNDED_BY", r"(?:联合)?创始人" + _ZTITLES + r"\s*{B}", 70, focus="subject", object_types=("person",)),
+    _p("zh-founder-of", "zh", "FOUNDED_BY", r"{A}(?:的)?(?:联合)?创始人" + _ZTITLES + r"\s*{B}", 80, object_types=("person",)),
+    _p("zh-founder-former", "zh", "AFFILIATED_WITH", r"(?:联合)?创始人" + _XGAP % 30 + r"(?:是|为|均为|都是)?(?:原|前)\s*{B}", 70, focus="subject", **ALUMNI),
+    _p("zh-founder-worked-at", "zh", "AFFILIATED_WITH", r"(?:联合)?创始人" + _XGAP % 40 + r"(?:均|都)?曾(?:于|在){B}(?:工作|任职|就职)", 75, focus="subject", **ALUMNI),
 )
 
-_APPOSITIVE = re.compile(r",\s*(?:which|who|that|headquartered|based|founded|an?|the|one of)\b[^,]{0,100},", re.I)
-_GROUP = r"(?P<%s>⟦\d+⟧(?:(?:\s*,\s*|\s*,?\s+and\s+|\s*[、和与及]\s*)⟦\d+⟧)*)"
+_APPOSITIVE = re.compile(r",\s*(?:which|who|that|headquartered|based|founded|an?|the|one of|billed as|known as|dubbed|called|described as|often referred to as|seen as)\b[^,]{0,100},"
+                         r"|\s+[–—]\s+(?:which|who|an?|the|one of)\b[^–—]{0,120}[–—]", re.I)
+#: "⟦X⟧, one of China's challengers to ⟦Y⟧, has ...": a clause describing the mention just before it
+_NAME_APPOSITIVE = re.compile(r"(?<=⟧),\s*(?:an?|one of|which|who|that|billed as|known as|dubbed)\b[^,]{0,100},|(?<=⟧)\s+[–—]\s+(?:an?|the|one of|which|who)\b[^–—]{0,120}[–—]", re.I)
+_GROUP = r"(?P<%s>⟦\d+⟧(?:(?:\s*,\s*|\s*,?\s+(?:and|as well as)\s+|\s*[、和与及]\s*)⟦\d+⟧)*)"
 _COMPILED: list[tuple[Pattern, re.Pattern[str], bool]] = []
 
 
@@ -556,6 +661,12 @@ def _compiled() -> list[tuple[Pattern, re.Pattern[str], bool]]:
             rx = p.regex
             if p.lang == "en":  # "listed on the Shanghai Stock Exchange", "a stake in an ..."
                 rx = rx.replace(" {B}", r"\s+(?:the\s+|an?\s+)?{B}").replace(" {A}", r"\s+(?:the\s+|an?\s+)?{A}")
+            for side in ("A", "B"):  # a free list: every mention up to the end of the clause (or the next anchor)
+                free = "{%s*}" % side
+                if rx.endswith(free):
+                    rx = rx.replace(free, r"(?P<%s>[^。；;]{0,300})" % side)
+                else:
+                    rx = rx.replace(free, r"(?P<%s>[^。；;]{0,200}?)" % side)
             rx = rx.replace("{A}", _GROUP % "A").replace("{B}", _GROUP % "B")
             anchored = p.regex.startswith(("{A}", "{B}"))
             # otherwise a lookahead, so that matches may overlap ("X launched P, Y released Q")
@@ -587,6 +698,8 @@ class Candidate:
     kind: str = "candidate"
     conflict: str = ""
     curated: str = ""
+    since: str = ""
+    resolution: str = ""
 
     @property
     def confidence(self) -> str:
@@ -624,57 +737,137 @@ def _members(group: str) -> list[int]:
     return [int(x) for x in re.findall(r"⟦(\d+)⟧", group)]
 
 
-def _pairs(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention], line: int) -> list[Candidate]:
-    """Candidates of one sentence: every pattern over the sentence with mentions masked as ⟦n⟧."""
+def _pairs(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention], line: int, focus: str = "") -> list[Candidate]:
+    """Candidates of one sentence: every pattern over the sentence with mentions masked as ⟦n⟧.
+
+    ``focus`` is the entity the text is about at this sentence (see :func:`extract_candidates`): patterns that
+    leave one side unwritten ("Founder Chen Tianshi ...", "...等股东") relate it.
+    """
     masked, last = [], 0
     for i, m in enumerate(mentions):
         masked.append(sentence[last:m.start])
-        masked.append(f"⟦{i}⟧")
+        # a funding round standing for the company that raised it keeps its noun: "⟦3⟧ deal was led by ⟦4⟧"
+        masked.append(f"⟦{i}⟧" + (" " + m.text.split()[-1] if m.method == "coreference-round" else ""))
         last = m.end
     masked.append(sentence[last:])
     text = "".join(masked)
     # also read the sentence without appositive clauses: "X, which is based in Y, was founded by ..." -> "X was founded by ..."
     reduced = _APPOSITIVE.sub(" ", text)
+    # a mention inside an appositive is not the subject or object of a verb that comes after the appositive
+    inside = [(a.start(), a.end(), set(_members(a.group(0)))) for a in _NAME_APPOSITIVE.finditer(text)]
     out: list[Candidate] = []
     types = {m.entity_id: kg.entity(m.entity_id).type for m in mentions}
+    if focus:
+        types[focus] = kg.entity(focus).type
     hits = []
+    zh = _is_cjk(sentence)
     for t in dict.fromkeys((text, reduced)):
         starts = [m.start() for m in re.finditer("⟦", t)]
         for pat, rx, anchored in _compiled():
+            if pat.lang == "zh" and not zh:
+                continue
             if anchored:
                 hits += [(pat, h) for h in (rx.match(t, i) for i in starts) if h]
             else:
                 hits += [(pat, h) for h in rx.finditer(t)]
+    def across_appositive(hit: re.Match[str]) -> bool:
+        if hit.string is not text:
+            return False
+        used = {int(x) for x in re.findall(r"⟦(\d+)⟧", hit.group("all"))}
+        # the hit starts inside the clause (at a mention there) and reads on past it: "⟦Y⟧, has received funding from"
+        return any(used & ids and a <= hit.start("all") < z < hit.end("all") for a, z, ids in inside)
+    hits = [(pat, h) for pat, h in hits if not across_appositive(h)]
     for pat, hit in hits:
         rel = kg.ontology.relation_types[pat.relation]
-        if True:
-            a = _members(hit.group("A"))
-            if pat.pairwise:
-                pairs = [(x, y) for i, x in enumerate(a) for y in a[i + 1:]]
-            else:
-                pairs = [(x, y) for x in a for y in _members(hit.group("B"))]
-            gap = max(0, len(hit.group("all")) - 40)
-            for x, y in pairs:
-                s, o = mentions[x].entity_id, mentions[y].entity_id
-                if s == o or types[s] not in rel.domain or types[o] not in rel.range:
-                    continue
-                score = pat.score - min(20.0, gap / 10) - (5.0 if "normalized" in mentions[x].method + mentions[y].method else 0.0)
-                props = dict(pat.properties)
-                if pat.relation == "LISTED_ON":
-                    for t in (mentions[x].ticker or "").split(", "):
-                        pt = parse_ticker(t) if t else None
-                        if pt and _gazetteer(kg).exchange_of_suffix.get(pt[1]) == o:
-                            props["ticker"] = canonical_ticker(kg, t)
-                out.append(Candidate(s, pat.relation, o, props, round(score, 1), f"{pat.lang}/{pat.name}", sentence, line))
+        a = _members(hit.group("A")) if "A" in hit.re.groupindex and hit.group("A") else []
+        b = _members(hit.group("B")) if "B" in hit.re.groupindex and hit.group("B") else []
+        ids = [m.entity_id for m in mentions]
+        if pat.pairwise:
+            pairs = [(ids[x], ids[y], x, y) for i, x in enumerate(a) for y in a[i + 1:]]
+        elif pat.focus == "subject":
+            pairs = [(focus, ids[y], -1, y) for y in b] if focus else []
+        elif pat.focus == "object":
+            pairs = [(ids[x], focus, x, -1) for x in a] if focus else []
+        else:
+            pairs = [(ids[x], ids[y], x, y) for x in a for y in b]
+        gap = max(0, len(hit.group("all")) - 40) if not (pat.focus or "*" in pat.regex) else 0
+        for s, o, x, y in pairs:
+            if s == o or types[s] not in rel.domain or types[o] not in rel.range:
+                continue
+            if pat.object_types and types[o] not in pat.object_types:
+                continue
+            if pat.relation == "LOCATED_IN" and types[s] == "place":
+                continue
+            if pat.relation == "LISTED_ON" and _PLANNED.search(hit.group("all")):
+                continue  # "filed for a STAR Market IPO", "plans to list in Hong Kong": not (yet) listed
+            how = [mentions[k].method for k in (x, y) if k >= 0] + (["focus"] if -1 in (x, y) else [])
+            score = pat.score - min(20.0, gap / 10) - (5.0 if any("normalized" in h for h in how) else 0.0) \
+                - (5.0 if any(h in ("coreference", "focus") for h in how) else 0.0)
+            props = dict(pat.properties)
+            if pat.relation == "LISTED_ON" and x >= 0:
+                for t in (mentions[x].ticker or "").split(", "):
+                    pt = parse_ticker(t) if t else None
+                    if pt and _gazetteer(kg).exchange_of_suffix.get(pt[1]) == o:
+                        props["ticker"] = canonical_ticker(kg, t)
+            res = "; ".join(f"{m.text!r}->{m.entity_id} by {m.method}" for m in (mentions[k] for k in (x, y) if k >= 0))
+            if -1 in (x, y):
+                res += f"; {'subject' if x == -1 else 'object'} {focus} is the focus of the text (not written in this sentence)"
+            out.append(Candidate(s, pat.relation, o, props, round(score, 1), f"{pat.lang}/{pat.name}", sentence, line, resolution=res))
     return out
+
+
+def _num(v: Any) -> float | None:
+    try:
+        return float(str(v).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _compare_investment(kg: "KnowledgeGraph", c: Candidate, same: list["Fact"]) -> Candidate:
+    """An investment the graph has between the same two: same amount but another year, or same year (or round) but another amount, is a conflict."""
+    amount, cur = _num(c.properties.get("amount", "")), c.properties.get("currency", "")
+    year, rnd = c.since[:4], c.properties.get("round", "")
+    for f in same:
+        f_amount, f_cur, f_year = _num(f.properties.get("amount", "")), str(f.properties.get("currency", "")), str(f.since)[:4]
+        if amount is not None and f_amount is not None and cur == f_cur:
+            if abs(amount - f_amount) < 0.5 and year and f_year and year != f_year:
+                c.kind, c.curated = "conflict", _fact_text(f)
+                c.conflict = (f"the article dates {c.subject}'s {amount:,.0f} {cur} investment in {c.object} to {year}; "
+                              f"the curated data dates it {f.since}")
+                return c
+            if abs(amount - f_amount) >= 0.5 and ((year and year == f_year) or (rnd and rnd == str(f.properties.get("round", "")))):
+                c.kind, c.curated = "conflict", _fact_text(f)
+                c.conflict = (f"the article puts {c.subject}'s investment in {c.object} ({year or rnd}) at {amount:,.0f} {cur}; "
+                              f"the curated data says {f_amount:,.0f} {f_cur}")
+                return c
+    detailed = [f for f in same if (amount is None or _num(f.properties.get("amount", "")) in (None, amount))
+                and (not year or not f.since or str(f.since)[:4] == year) and (not rnd or f.properties.get("round", "") in ("", rnd))]
+    if detailed or (amount is None and not year and not rnd):
+        c.kind, c.curated = "known", "; ".join(_fact_text(f) for f in (detailed or same))
+    else:  # the graph has other investments between the two; this one (another round, amount or year) is new
+        c.curated = "other investments between them: " + "; ".join(_fact_text(f) for f in same)
+    return c
+
+
+def _corporate_group(kg: "KnowledgeGraph", eid: str) -> set[str]:
+    """``eid`` with its parents and subsidiaries (SUBSIDIARY_OF either way, two steps)."""
+    group, frontier = {eid}, {eid}
+    for _ in range(2):
+        nxt = {f.object if f.subject == x else f.subject for x in frontier for f in kg.facts_of(x, "SUBSIDIARY_OF", "both")}
+        frontier = nxt - group
+        group |= nxt
+    return group
 
 
 def _compare(kg: "KnowledgeGraph", c: Candidate) -> Candidate:
     """Set ``kind``/``conflict``/``curated`` by comparing a candidate with the curated graph."""
     rel = kg.ontology.relation_types[c.relation]
-    same = [f for f in kg.facts_of(c.subject, c.relation, "both")
-            if {f.subject, f.object} == {c.subject, c.object} and (rel.symmetric or f.subject == c.subject)
-            and all(str(f.properties.get(k, "headquarters" if k == "role" else "")) == v for k, v in c.properties.items())]
+    ends = [f for f in kg.facts_of(c.subject, c.relation, "both")
+            if {f.subject, f.object} == {c.subject, c.object} and (rel.symmetric or f.subject == c.subject)]
+    if c.relation == "INVESTS_IN" and ends:
+        return _compare_investment(kg, c, ends)
+    same = [f for f in ends if all(str(f.properties.get(k, "headquarters" if k == "role" else "")) == v
+                                   for k, v in c.properties.items() if k not in ("ticker", "kind") or k in f.properties)]
     if same:
         c.kind, c.curated = "known", "; ".join(_fact_text(f) for f in same)
         return c
@@ -686,8 +879,11 @@ def _compare(kg: "KnowledgeGraph", c: Candidate) -> Candidate:
             c.conflict = f"the article puts {c.subject}'s headquarters in {c.object} ({kg.entity(c.object).name}); the curated data says {where}"
             c.curated = "; ".join(_fact_text(f) for f in hq)
     elif c.relation == "DEVELOPS":
+        group = _corporate_group(kg, c.subject)
         devs = [f for f in kg.facts_of(c.object, "DEVELOPS", "in") if f.subject != c.subject]
-        if devs:
+        if devs and all(f.subject in group for f in devs):  # HiSilicon's chip credited to its parent Huawei: the same group
+            c.curated = "developed within the same group: " + "; ".join(_fact_text(f) for f in devs)
+        elif devs:
             c.kind = "conflict"
             who = ", ".join(f"{f.subject} ({kg.entity(f.subject).name})" for f in devs)
             c.conflict = f"the article credits {c.object} ({kg.entity(c.object).name}) to {c.subject}; the curated data says it is developed by {who}"
@@ -727,9 +923,208 @@ def _ticker_conflicts(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Me
     return out
 
 
+_ORG_TYPES = frozenset({"company", "research_lab", "fund", "state_fund", "university"})
+#: what "the company", "the startup", 该公司 can stand for: the focus is the latest company or lab named as a subject, never a fund
+_FOCUS_TYPES = frozenset({"company", "research_lab"})
+#: English anaphors: "the company", "this Beijing-based firm", "the startup" (head noun = the mention), "it"/"its",
+#: and a funding round as sentence subject ("The deal was led by ...", "This round ...") standing for the company raising it.
+_EN_ANAPHOR = re.compile(
+    r"\b(?:the|this|that)\s+(?:[\w'’-]+\s+){0,3}?(?P<np>company|firm|startup|start-up|chipmaker|chip designer|designer|developer|"
+    r"maker|manufacturer|unicorn|conglomerate|lab|laboratory)\b(?!-)"
+    r"|\b(?P<pron>its|it)\b", re.I)
+_EN_ROUND_SUBJECT = re.compile(r"^\W{0,3}(?P<np>(?:the|this|that)\s+(?:(?:latest|new|recent|earlier|financing|funding|strategic|investment)\s+)*"
+                               r"(?:deal|round|financing|funding|raise|fundraising|investment))\b", re.I)
+_ZH_ANAPHOR = re.compile(r"(?:该|这家|此|这一)(?:[^，。,；;]{0,14}?的)?(?P<np>公司|企业|初创公司|创业公司|独角兽)"
+                         r"|(?P<pron>其)(?![他中余实次])|(?:(?<=^)|(?<=[，,。；;]))(?P<bare>公司)(?!司)")
+_MONEY_EN = re.compile(
+    r"(?P<cur>US\$|HK\$|\$|USD\s?|RMB\s?|CNY\s?|¥)\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mul>billion|bn|million|mn|m)?\b"
+    r"|(?P<num2>\d[\d,]*(?:\.\d+)?)\s*(?P<mul2>billion|million)?[\s-]*(?P<cur2>yuan|renminbi|Hong Kong dollars|US dollars)\b", re.I)
+_MONEY_ZH = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<mul>亿|万)?\s*(?P<cur>美元|港元|元人民币|元|人民币)")
+_CURRENCY = {"us$": "USD", "$": "USD", "usd": "USD", "hk$": "HKD", "rmb": "CNY", "cny": "CNY", "¥": "CNY", "yuan": "CNY", "renminbi": "CNY",
+             "hong kong dollars": "HKD", "us dollars": "USD", "美元": "USD", "港元": "HKD", "元": "CNY", "元人民币": "CNY", "人民币": "CNY"}
+_MULT = {"billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6, "亿": 1e8, "万": 1e4, "": 1.0}
+_ROUND_EN = re.compile(r"\b(?:Series\s+(?P<s>[A-H]\d?\+?)(?![\w])|(?P<w>seed|angel|pre-IPO)\s+(?:round|financing|funding)|(?P<c>cornerstone)\s+investors?)", re.I)
+_ROUND_ZH = re.compile(r"(?P<s>[A-H]\d?\+?)\s*轮|(?P<w>天使|种子|Pre-IPO)轮|(?P<c>基石)投资")
+_YEAR_EN = re.compile(r"\b(?:in|a|an)\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+)?"
+                      r"(?P<y>(?:19|20)\d{2})\b(?![-\d])|\b(?P<rel>last|this)\s+year\b", re.I)
+_YEAR_ZH = re.compile(r"(?P<y>(?:19|20)\d{2})年|(?P<rel>去年|今年)")
+_INVEST_CUE = re.compile(r"\b(?:raise[sd]?|raising|secured|closed|completed|funding|financing|round|invest\w*|backed|led by)\b|融资|投资|领投|注资|入股", re.I)
+_LISTING_CUE = re.compile(r"\b(?:listed|listing|debut\w*|IPO|went public|began trading|first day of trading)\b|上市|挂牌|登陆", re.I)
+
+
+_PLANNED = re.compile(r"\b(?:filed|files|filing|plans?|planned|planning|aims?|aiming|seeks?|seeking|considering|preparing|prepares|intends?|intention|"
+                      r"applied|applies|application|tutoring|pending)\b|拟|计划|筹备|申请|辅导|冲刺", re.I)
+_MODIFIER = re.compile(r"(?:-backed|-based|-owned|-funded|-led|-listed)\b|\s+(?:Holdings|Group)-backed\b")
+
+
+def _is_org(kg: "KnowledgeGraph", eid: str) -> bool:
+    return kg.entity(eid).type in _ORG_TYPES
+
+
+def _coreference(kg: "KnowledgeGraph", sentence: str, mentions: list[Mention], focus: str) -> list[Mention]:
+    """Mentions for anaphors standing for the focus entity: "the company", "this Beijing-based firm", sentence-initial "Its",
+    "The deal", 该公司, 这家总部位于上海的公司, 其. The mention covers the head noun only (so "the ⟦Beijing⟧-based ⟦company⟧"
+    still reads as "⟦place⟧-based ⟦organisation⟧"); a pronoun after a named organisation of the same sentence is left alone."""
+    if not focus:
+        return mentions
+    zh = _is_cjk(sentence)
+    taken = [(m.start, m.end) for m in mentions]
+    found: list[Mention] = []
+
+    def add(a: int, z: int, text: str) -> None:
+        if any(x < z and a < y for x, y in taken) or any(x < z and a < y for x, y in ((f.start, f.end) for f in found)):
+            return
+        found.append(Mention(focus, text, a, z, "coreference"))
+
+    def org_before(pos: int) -> bool:
+        return any(m.end <= pos and _is_org(kg, m.entity_id) for m in [*mentions, *found])
+
+    if zh:
+        for m in _ZH_ANAPHOR.finditer(sentence):
+            g = "np" if m.group("np") else "pron" if m.group("pron") else "bare"
+            a, z = m.span(g)
+            if g == "pron" and org_before(a):
+                continue
+            add(a, z, m.group(g))
+    else:
+        if r := _EN_ROUND_SUBJECT.match(sentence):
+            add(r.start("np"), r.end("np"), r.group("np"))
+            if found:
+                found[-1] = Mention(focus, r.group("np"), found[-1].start, found[-1].end, "coreference-round")
+        for m in _EN_ANAPHOR.finditer(sentence):
+            if m.group("np"):
+                add(m.start("np"), m.end("np"), m.group("np"))
+            elif not org_before(m.start("pron")) and (m.group("pron") == m.group("pron").capitalize() or m.group("pron").lower() == "its"):
+                add(m.start("pron"), m.end("pron"), m.group("pron"))
+    return sorted([*mentions, *found], key=lambda m: m.start)
+
+
+def _next_focus(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention], focus: str) -> str:
+    """The entity the text is about after this sentence: the first organisation named early in it (its subject), else unchanged."""
+    limit = 24 if _is_cjk(sentence) else max(60, len(sentence) // 3)
+    for m in mentions:
+        if m.start > limit:
+            break
+        if _MODIFIER.match(sentence, m.end):  # "Tencent-backed Enflame": a modifier, not the subject
+            continue
+        if kg.entity(m.entity_id).type in _FOCUS_TYPES:
+            return m.entity_id
+    return focus
+
+
+def _money(sentence: str) -> tuple[float, str] | None:
+    """The first amount of money written in the sentence, as (amount, ISO currency)."""
+    m = (_MONEY_ZH if _is_cjk(sentence) else _MONEY_EN).search(sentence)
+    if not m:
+        return None
+    d = m.groupdict()
+    num, mul, cur = d.get("num") or d.get("num2"), (d.get("mul") or d.get("mul2") or ""), (d.get("cur") or d.get("cur2") or "")
+    try:
+        value = float((num or "").replace(",", "")) * _MULT.get(mul.lower(), 1.0)
+    except ValueError:
+        return None
+    currency = _CURRENCY.get(cur.strip().lower())
+    return (value, currency) if currency and value > 0 else None
+
+
+def _round_facts(sentence: str, year_of_article: int) -> dict[str, str]:
+    """Amount, currency, round and year of a funding round written in the sentence (only in a sentence about investment)."""
+    if not _INVEST_CUE.search(sentence):
+        return {}
+    out: dict[str, str] = {}
+    if money := _money(sentence):
+        out["amount"], out["currency"] = f"{money[0]:.0f}", money[1]
+    r = (_ROUND_ZH if _is_cjk(sentence) else _ROUND_EN).search(sentence)
+    if r:
+        out["round"] = f"Series {r.group('s').upper()}" if r.group("s") else "IPO cornerstone" if r.group("c") else r.group("w").capitalize()
+    y = (_YEAR_ZH if _is_cjk(sentence) else _YEAR_EN).search(sentence)
+    if y and y.group("y"):
+        out["since"] = y.group("y")
+    elif y and year_of_article:
+        out["since"] = str(year_of_article - 1 if y.group("rel").lower() in ("last", "去年") else year_of_article)
+    return out
+
+
+def _co_investors(cands: list[Candidate]) -> None:
+    """"The deal was led by A and followed fundraising involving B": B invests in what A invests in, not in A."""
+    inv = [c for c in cands if c.relation == "INVESTS_IN" and c.kind == "candidate"]
+    for c in inv:
+        raisers = {d.object for d in inv if d.subject != c.subject}
+        leads = {d.object for d in inv if d.subject == c.object and d.object != c.subject}
+        if c.object not in raisers and len(leads) == 1:
+            target = next(iter(leads))
+            c.resolution += f"; {c.object} is itself an investor in {target} in this sentence: a co-investor"
+            c.object = target
+
+
+def _with_round(cands: list[Candidate], facts: dict[str, str]) -> None:
+    """Give the round's amount, currency, round name and year to the investments of a sentence (amount only to a lone investor)."""
+    if not facts:
+        return
+    inv = [c for c in cands if c.relation == "INVESTS_IN"]
+    investors: dict[str, set[str]] = {}
+    for c in inv:
+        investors.setdefault(c.object, set()).add(c.subject)
+    leads: dict[str, set[str]] = {}
+    for c in inv:
+        if "led" in c.pattern.rsplit("/", 1)[-1]:
+            leads.setdefault(c.object, set()).add(c.subject)
+    for c in inv:
+        if "since" in facts and not c.since:
+            c.since = facts["since"]
+        if "round" in facts:
+            c.properties.setdefault("round", facts["round"])
+        # the round's amount goes to a lone investor, or to the one lead (the curated data records a round's size on its lead)
+        if "amount" in facts and (len(investors[c.object]) == 1 or leads.get(c.object) == {c.subject}):
+            c.properties.setdefault("amount", facts["amount"])
+            c.properties.setdefault("currency", facts["currency"])
+
+
+def _ticker_listings(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention], line: int) -> list[Candidate]:
+    """"MiniMax (0100.HK) ... 上市": a name with its ticker in a sentence about listing is listed on the ticker's exchange."""
+    if not _LISTING_CUE.search(sentence):
+        return []
+    gz, out = _gazetteer(kg), []
+    for m in mentions:
+        if not m.ticker or m.method == "ticker":
+            continue
+        for t in m.ticker.split(", "):
+            pt = parse_ticker(t)
+            ex = gz.exchange_of_suffix.get(pt[1]) if pt else None
+            if ex and kg.entity(m.entity_id).type in kg.ontology.relation_types["LISTED_ON"].domain:
+                out.append(Candidate(m.entity_id, "LISTED_ON", ex, {"ticker": canonical_ticker(kg, t)}, 65.0, "ticker-in-listing-sentence",
+                                     sentence, line, resolution=f"{m.text!r}->{m.entity_id} by {m.method}; {t} -> {ex}"))
+    return out
+
+
+def _listed_words(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention], line: int) -> list[Candidate]:
+    """"Cambricon's Shanghai-listed shares", "Hong Kong-listed Biren": the company next to an X-listed word is listed there."""
+    out = []
+    for k, m in enumerate(mentions):
+        if m.method != "exchange-word" or not m.text.endswith("-listed"):
+            continue
+        left = mentions[k - 1] if k else None
+        right = mentions[k + 1] if k + 1 < len(mentions) else None
+        pick = None
+        if left and re.fullmatch(r"(?:'s|’s)\s+", sentence[left.end:m.start]):
+            pick = left
+        elif right and re.fullmatch(r"\s+(?:[\w-]+\s+){0,2}?", sentence[m.end:right.start]):
+            pick = right
+        if pick and kg.entity(pick.entity_id).type in ("company", "etf"):
+            out.append(Candidate(pick.entity_id, "LISTED_ON", m.entity_id, {}, 70.0, "en/x-listed", sentence, line,
+                                 resolution=f"{pick.text!r}->{pick.entity_id} by {pick.method}; {m.text!r}->{m.entity_id}"))
+    return out
+
+
 def extract_candidates(kg: "KnowledgeGraph", text: str, *, first_line: int = 1, skipped: list[tuple[int, str]] | None = None,
-                       mentions_seen: dict[str, int] | None = None) -> list[Candidate]:
+                       mentions_seen: dict[str, int] | None = None, title: str = "", date: str = "") -> list[Candidate]:
     """Candidate facts in ``text``, compared with ``kg``: one per (subject, relation, object, properties), best sentence kept.
+
+    The text is read sentence by sentence with a *focus*: the organisation the text is about (first named in the
+    title, then the subject of the latest sentence that names one early). Anaphors ("the company", "this
+    Beijing-based firm", "Its", "The deal", 该公司, 其) stand for the focus, and a funding round's amount, round and
+    year carry over to the next sentences about that round ("... raised $600 million in 2024. The deal was led by X").
+    ``date`` (the article's) turns "last year" into a year.
 
     Sentences that are not prose are left out and, when ``skipped`` is a list,
     recorded there as (line, reason); ``mentions_seen``, when a dict, counts the mentions of each entity id.
@@ -739,8 +1134,15 @@ def extract_candidates(kg: "KnowledgeGraph", text: str, *, first_line: int = 1, 
     >>> kg = KnowledgeGraph([Entity("zhipu", "company", "Zhipu AI", "智谱"), Entity("bj", "place", "Beijing", "北京")], [])
     >>> [(c.subject, c.relation, c.object, c.properties) for c in extract_candidates(kg, "智谱总部位于北京。")]
     [('zhipu', 'LOCATED_IN', 'bj', {'role': 'headquarters'})]
+    >>> [(c.subject, c.relation, c.object) for c in extract_candidates(kg, "Zhipu AI raised money. The Beijing-based company grew.")]
+    [('zhipu', 'LOCATED_IN', 'bj')]
     """
     best: dict[tuple, Candidate] = {}
+    year = int(date[:4]) if date[:4].isdigit() else 0
+    focus = next((m.entity_id for m in find_mentions(kg, title) if kg.entity(m.entity_id).type in _FOCUS_TYPES), "") if title else ""
+    focus_sentence = title if focus else ""  # where the focus was named: shown with rows that rest on it
+    memory: tuple[str, dict[str, str], int] = ("", {}, 0)  # (company, round facts, sentences left)
+    round_sentence = ""
     for line, sentence in split_sentences(text, first_line=first_line):
         why = _not_prose(sentence)
         if why:
@@ -748,20 +1150,46 @@ def extract_candidates(kg: "KnowledgeGraph", text: str, *, first_line: int = 1, 
                 skipped.append((line, why))
             continue
         sentence = unicodedata.normalize("NFKC", _CONTROL.sub(" ", sentence))
-        mentions = find_mentions(kg, sentence)
+        named = find_mentions(kg, sentence)
         if mentions_seen is not None:
-            for m in mentions:
+            for m in named:
                 mentions_seen[m.entity_id] = mentions_seen.get(m.entity_id, 0) + 1
-        if len(mentions) < 1:
-            continue
-        found = _ticker_conflicts(kg, sentence, mentions, line)
-        if len(mentions) >= 2:
-            found += [_compare(kg, c) for c in _pairs(kg, sentence, mentions, line)]
+        if not focus:  # nothing named yet: the first company of the text is what it is about
+            focus = next((m.entity_id for m in named if kg.entity(m.entity_id).type in _FOCUS_TYPES), "")
+            focus_sentence = sentence if focus else ""
+        mentions = _coreference(kg, sentence, named, focus)
+        found = _ticker_conflicts(kg, sentence, mentions, line) if named else []
+        found += _ticker_listings(kg, sentence, mentions, line) + _listed_words(kg, sentence, mentions, line)
+        if len(mentions) >= 2 or (len(mentions) >= 1 and focus):
+            found += _pairs(kg, sentence, mentions, line, focus)
+        _co_investors(found)
+        facts = _round_facts(sentence, year)
+        raised = facts and re.search(r"\b(?:raised|raises|secured|closed|completed|received)\b|融资|获得", sentence)
+        subject = _next_focus(kg, sentence, mentions, focus)
+        carried = memory[2] > 0 and not facts.get("amount") and any(c.relation == "INVESTS_IN" and c.object == memory[0] for c in found)
+        if carried:
+            _with_round(found, {**memory[1], **facts})
+        else:
+            _with_round(found, facts)
+        for c in found:  # a row that rests on an earlier sentence (the round's figures, the focus) shows it too
+            earlier = round_sentence if carried and c.relation == "INVESTS_IN" and c.object == memory[0] else \
+                focus_sentence if ("coreference" in c.resolution or "focus of the text" in c.resolution) else ""
+            if earlier and earlier != sentence:
+                c.sentence = f"{earlier} […] {sentence}"
+        if raised and facts.get("amount"):
+            memory, round_sentence = (subject, facts, 2), sentence
+        else:
+            memory = (memory[0], memory[1], memory[2] - 1)
+        if subject != focus:
+            focus_sentence = sentence
+        focus = subject
         for c in found:
+            if c.kind == "candidate":
+                _compare(kg, c)
             a, b = (c.subject, c.object)
             if kg.ontology.relation_types[c.relation].symmetric and b < a:
                 c.subject, c.object = b, a
-            key = (c.subject, c.relation, c.object, tuple(sorted(c.properties.items())), c.kind)
+            key = (c.subject, c.relation, c.object, tuple(sorted(c.properties.items())), c.since, c.kind)
             if key not in best or c.score > best[key].score:
                 best[key] = c
     order = {"conflict": 0, "candidate": 1, "known": 2}
@@ -796,7 +1224,7 @@ def load_news(path: str | Path, *, kg: "KnowledgeGraph | None" = None, url: str 
     sentences = split_sentences(art.body, first_line=art.body_line)
     report.rows_read = len(sentences)
     mentions: dict[str, int] = {}
-    cands = extract_candidates(kg, art.body, first_line=art.body_line, skipped=skipped, mentions_seen=mentions)
+    cands = extract_candidates(kg, art.body, first_line=art.body_line, skipped=skipped, mentions_seen=mentions, title=art.title, date=art.date)
     for line, why in skipped:
         report.skipped.append(Problem(art.path, line, "text", f"sentence skipped: {why}", "", "warning"))
     report.counts.update({f"mentions_{k}": v for k, v in mentions.items()})
@@ -810,9 +1238,9 @@ def load_news(path: str | Path, *, kg: "KnowledgeGraph | None" = None, url: str 
     for c in cands:
         review.append({
             "decision": "", "kind": c.kind, "subject": c.subject, "subject_name": kg.entity(c.subject).name,
-            "relation": c.relation, "object": c.object, "object_name": kg.entity(c.object).name, "since": "", "until": "",
+            "relation": c.relation, "object": c.object, "object_name": kg.entity(c.object).name, "since": c.since, "until": "",
             "properties": "; ".join(f"{k}={v}" for k, v in c.properties.items()), "confidence": c.confidence,
-            "method": f"{c.pattern} (line {c.line})", "score": c.score, "conflict": c.conflict, "curated": c.curated,
+            "method": f"{c.pattern} (line {c.line}); resolution: {c.resolution or 'names as written'}", "score": c.score, "conflict": c.conflict, "curated": c.curated,
             "evidence": c.sentence, "source_url": art.url, "source_publisher": art.publisher, "source_published": art.date,
             "source_title": art.title,
         })

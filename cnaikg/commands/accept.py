@@ -6,7 +6,8 @@ then run this command. Accepted rows go to DIR/relationships/news.csv and
 their articles to DIR/sources/news.csv (created with headers when absent).
 The whole folder is validated on a temporary copy first; when it would not
 validate, nothing is written and every error is shown. Rows of kind
-`conflict` contradict the curated data and need --force.
+`conflict` contradict the curated data and need --force. Accepted rows of kind
+`known` corroborate a curated fact: the article is added to that row's sources.
 
 Examples:
   cnaikg load news article.txt --out out/news
@@ -38,10 +39,11 @@ def run(args: argparse.Namespace) -> int:
     from cnaikg.output import emit
 
     res = accept_review(args.review, args.data, force=args.force)
-    for line in res.already_present:
+    for line in res.already_present + res.corroborated:
         print(line, file=sys.stderr)
     where = " and ".join(str(p) for p in res.written) or "nothing written"
-    print(f"accept: {len(res.appended)} rows appended, {len(res.already_present)} already present, {len(res.sources_added)} sources added, "
+    print(f"accept: {len(res.appended)} rows appended, {len(res.corroborated)} known facts now cite the article, "
+          f"{len(res.already_present)} already present, {len(res.sources_added)} sources added, "
           f"{res.rejected} rejected, {res.undecided} undecided -> {where}", file=sys.stderr)
     emit(res.appended, args.format, columns=["subject", "relation", "object", "since", "until", "properties", "sources", "confidence"])
     return 0
