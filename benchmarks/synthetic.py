@@ -104,8 +104,10 @@ def synthetic_registry(n: int, *, edges_per_node: float = 5.0, seed: int = 1, st
     total = np.bincount(held, weights=st, minlength=n)
     scale = np.where(total > 0.9, 0.9 / np.maximum(total, 1e-12), 1.0)
     stake[own] = st * scale[held]
+    ids = [f"n{i}" for i in range(n)]
+    ids[int(lists[0])] = "us-entity-list"  # the list the affiliates rule (data/rules.toml) extends, so the benchmark exercises it
     return GraphArrays(
-        ids=[f"n{i}" for i in range(n)], node_type=node_type, type_names=type_names, src=all_src, dst=all_dst, rel=all_rel,
+        ids=ids, node_type=node_type, type_names=type_names, src=all_src, dst=all_dst, rel=all_rel,
         rel_names=rel_names, stake=stake, state_kind=state_kind, state_weight=state_weight, kind_names=kind_names, config=cfg,
     )
 

@@ -550,6 +550,8 @@ def read_dataset(data: str | Path | None = None, *, today: _dt.date | None = Non
     ds.facts = _read_facts(rel_files, onto, ds.entities, ds.sources, today, problems, broken_entity_ids=broken, broken_sources=broken_sources)
     ds.ticker_formats = _read_ticker_formats(root, ds.entities, problems, broken)
     _check_tickers(ds.facts, ds.ticker_formats, problems)
+    from cnaikg.queries.amounts import amount_problems, stake_gap_warnings  # analytics checks (issue 11)
+    problems += amount_problems(ds.facts) + stake_gap_warnings(ds.facts)
     _attach_tickers(ds.entities, ds.facts)
     _warn_unused(ds.entities, ds.facts, ds.sources, problems)
     return ds

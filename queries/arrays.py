@@ -48,6 +48,7 @@ class GraphArrays:
     config: StateConfig
     facts: list[Any] | None = None
     symmetric: frozenset[str] = frozenset()
+    as_of: Any = None  # the view's date (datetime.date), None for an undated graph: decides which rules are in force
     _index: dict[str, int] | None = field(default=None, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -93,6 +94,7 @@ class GraphArrays:
             config=cfg,
             facts=facts,
             symmetric=frozenset(r for r in rel_names if kg.ontology.relation(r).symmetric),
+            as_of=getattr(kg, "as_of_date", None),
             _index=index,
         )
 

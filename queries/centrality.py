@@ -62,7 +62,7 @@ def pagerank_csr(A: sp.spmatrix, *, alpha: float = 0.85, personalization: np.nda
     x = v.copy()
     for dtype, stop in ((np.float32, max(tol, 1e-5)), (np.float64, tol)):
         Pd = P if dtype == np.float64 else sp.csr_matrix((P.data.astype(dtype), P.indices, P.indptr), shape=P.shape)
-        vd = v.astype(dtype)
+        vd: np.ndarray = v.astype(dtype)
         x = x.astype(dtype)
         x /= x.sum()
         buf = np.empty(n, dtype=dtype)
@@ -73,7 +73,7 @@ def pagerank_csr(A: sp.spmatrix, *, alpha: float = 0.85, personalization: np.nda
             if personalization is None:
                 x_new += dtype(jump / n)
             else:
-                x_new += dtype(jump) * vd
+                x_new += vd * float(jump)  # a Python float keeps vd's dtype
             np.subtract(x_new, x, out=buf)
             np.abs(buf, out=buf)
             err = float(buf.sum(dtype=np.float64))
@@ -294,7 +294,8 @@ def betweenness_arrays(ga: Any, *, samples: int | None = None, seed: int | None 
     p = ga.config.parameters
     A = ga.adjacency(weighted=False)
     if samples is None and ga.n <= int(p["exact_max_nodes"]):
-        return betweenness_csr(A)
+        # small graphs: every source in one batch (an n x n block is cheap; per-batch overhead dominates otherwise)
+        return betweenness_csr(A, batch=max(16, ga.n) if ga.n <= 2048 else 16)
     k = min(ga.n, samples or int(p["betweenness_samples"]))
     rng = np.random.default_rng(int(p["betweenness_seed"]) if seed is None else seed)
     return betweenness_csr(A, sources=np.sort(rng.choice(ga.n, size=k, replace=False)))

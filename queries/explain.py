@@ -68,6 +68,7 @@ class Explanation:
     paths: list[StatePath] = field(default_factory=list)
     exposure: list[str] = field(default_factory=list)
     as_of: str = ""
+    control: list[str] = field(default_factory=list)
 
 
 def _source_text(f: Any) -> tuple[str, ...]:
@@ -132,46 +133,32 @@ def best_state_paths(ga: GraphArrays, node: int, *, k: int = 3, max_hops: int | 
     return out
 
 
-def _component_details(ga: GraphArrays, node: int, name: str, limit: int = 3) -> list[str]:
-    """The facts (or ownership chains) behind one component for ``node``, strongest first."""
-    from cnaikg.queries.ownership import _effective, ownership_paths
+def component_terms(ga: GraphArrays, node: int, name: str, selected: np.ndarray | None = None) -> list[tuple[float, str]]:
+    """The counted terms of one component for ``node``, strongest first: they add up to the component's value.
+
+    >>> from cnaikg.graph import build_graph
+    >>> ga = graph_arrays(build_graph())
+    >>> from cnaikg.queries.proximity import proximity_arrays
+    >>> _, comps = proximity_arrays(ga)
+    >>> node = ga.index["smic"]
+    >>> bool(abs(sum(v for v, _ in component_terms(ga, node, "direct_state_equity")) - comps["direct_state_equity"][node]) < 1e-9)
+    True
+    """
     from cnaikg.queries.proximity import COMPONENTS
 
     comp = next(c for c in COMPONENTS if c.name == name)
-    if name in ("direct_state_equity", "lookthrough_state_equity"):
-        W = ga.holdings()
-        if name == "direct_state_equity":
-            col = W.getcol(node).tocoo()
-            pairs = [(float(v), int(h)) for h, v in zip(col.row, col.data) if ga.state_kind[h] >= 0]
-        else:
-            col = _effective(ga).getcol(node).tocoo()
-            pairs = [(float(v), int(h)) for h, v in zip(col.row, col.data) if ga.state_kind[h] >= 0 and W[h, node] < v - 1e-12]
-        out = []
-        for v, h in sorted(pairs, key=lambda t: (-t[0], ga.ids[t[1]]))[:limit]:
-            paths = ownership_paths(ga, h, node, k=1)
-            chain = " ; ".join(describe_fact(ga, None, f) if f is not None else "?" for f in paths[0].facts) if paths else ""
-            out.append(f"{ga.ids[h]} holds {v:.1%}: {chain}")
-        return out
-    if name == "state_diffusion":
-        return [str(p) for p in best_state_paths(ga, node, k=limit)]
-    mask = ga.rel_weight() > 0 if not comp.relations else ga.rel_mask(*comp.relations)
-    kind_filter = {
-        "state_lab_university_ties": lambda k: k == "university_or_lab",
-        "state_partnerships": lambda k: k not in ("university_or_lab", "programme"),
-        "soe_customers_suppliers": lambda k: k != "programme",
-        "state_programmes": lambda k: k == "programme",
-    }[name]
-    rows = []
-    for i in np.flatnonzero(mask & ((ga.src == node) | (ga.dst == node))):
-        other = int(ga.dst[i]) if ga.src[i] == node else int(ga.src[i])
-        if other != node and ga.state_kind[other] >= 0 and kind_filter(ga.kind_names[int(ga.state_kind[other])]):
-            rows.append((-ga.state_weight[other] * ga.rel_weight()[i], ga.ids[other], int(i)))
-    return [describe_fact(ga, i) for _, _, i in sorted(rows)[:limit]]
+    sel = ga.is_state if selected is None else selected
+    return comp.terms(ga, sel, node) if comp.terms is not None else []
 
 
 def explain_arrays(ga: GraphArrays, node: int, *, top: int = 3, score: float | None = None, comps: dict[str, np.ndarray] | None = None) -> Explanation:
-    """Explanation of row ``node`` of ``ga`` (pass precomputed ``score``/``comps`` arrays to save work)."""
+    """Explanation of row ``node`` of ``ga`` (pass precomputed ``score``/``comps`` arrays to save work).
+
+    Each component row has ``terms`` [(value, text)] that add up to its
+    ``value``; contributions (weight x value / total weight) add up to the score.
+    """
     from cnaikg.queries.exposure import exposure_reasons
+    from cnaikg.queries.ownership import control_explanation
     from cnaikg.queries.proximity import COMPONENTS, proximity_arrays
 
     if comps is None:
@@ -183,10 +170,14 @@ def explain_arrays(ga: GraphArrays, node: int, *, top: int = 3, score: float | N
     for c in COMPONENTS:
         v = float(comps[c.name][node])
         if v > 0:
-            rows.append({"component": c.name, "value": v, "weight": float(weights[c.name]), "contribution": float(weights[c.name]) * v / total, "details": _component_details(ga, node, c.name)})
+            terms = component_terms(ga, node, c.name)
+            rows.append({"component": c.name, "value": v, "weight": float(weights[c.name]), "contribution": float(weights[c.name]) * v / total,
+                         "terms": terms, "details": [t for _, t in terms]})
     rows.sort(key=lambda r: (-r["contribution"], r["component"]))
     paths = best_state_paths(ga, node, k=top) if rows else []
-    return Explanation(ga.ids[node], float(score or 0.0), rows, paths, exposure_reasons(ga, node) if ga.facts is not None else [])
+    ex = Explanation(ga.ids[node], float(score or 0.0), rows, paths, exposure_reasons(ga, node) if ga.facts is not None else [])
+    ex.control = control_explanation(ga, node) if ga.facts is not None else []
+    return ex
 
 
 def explain(kg: Any, company: str, *, as_of: Any = None, top: int = 3) -> Explanation:
@@ -208,14 +199,30 @@ def explain(kg: Any, company: str, *, as_of: Any = None, top: int = 3) -> Explan
     return ex
 
 
+def shown_terms(terms: list[tuple[float, str]], top: int) -> list[tuple[float, str]]:
+    """The first ``top`` terms, then one line adding up the rest, so that what is shown still sums to the value.
+
+    >>> shown_terms([(0.5, "a"), (0.2, "b"), (0.1, "c")], 1)
+    [(0.5, 'a'), (0.30000000000000004, '2 more terms')]
+    """
+    if len(terms) <= top + 1:
+        return list(terms)
+    rest = terms[top:]
+    return [*terms[:top], (sum(v for v, _ in rest), f"{len(rest)} more terms")]
+
+
 def explanation_lines(ex: Explanation, *, top: int = 3) -> list[str]:
-    """Short human-readable lines, top first: components with their strongest fact, then paths to state actors."""
+    """Short lines, top first: each component with its contribution and its strongest counted term.
+
+    Every line is a term of the score: the contributions of all components add
+    up to the score, and each component's terms to its value.
+    """
     if not ex.components:
         return ["no path to any state actor"]
     lines = []
     for r in ex.components[:top]:
-        why = f": {r['details'][0]}" if r["details"] else ""
-        lines.append(f"{r['component']} {r['value']:.2f} (+{r['contribution']:.3f}){why}")
-    said = " ".join(lines)
-    lines += [f"path {p}" for p in ex.paths[:top] if str(p) not in said]
+        first = r["terms"][0] if r["terms"] else None
+        why = f": {first[1]}" if first else ""
+        more = f" (+{len(r['terms']) - 1} more terms)" if len(r["terms"]) > 1 else ""
+        lines.append(f"{r['component']} {r['value']:.2f} (+{r['contribution']:.3f}){why}{more}")
     return lines

@@ -23,7 +23,8 @@ from cnaikg.errors import DataError, Problem
 from cnaikg.queries.arrays import GraphArrays, graph_arrays
 from cnaikg.queries.state import StateConfig, load_state_actors
 
-__all__ = ["FeatureColumn", "feature_schema", "features_arrays", "features", "validate_features", "write_features", "build_features", "schema_markdown"]
+__all__ = ["FeatureColumn", "feature_schema", "features_arrays", "features", "features_panel", "panel_dates", "features_metadata", "dataset_hash",
+           "validate_features", "write_features", "read_features_metadata", "build_features", "schema_markdown", "FEATURES_SCHEMA_VERSION"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def feature_schema(config: StateConfig | None = None, relations: list[str] | Non
         FeatureColumn("name", S, "", None, None, "English name of the company"),
         FeatureColumn("tickers", S, "", None, None, "its tickers, separated by | (empty when unlisted)"),
         FeatureColumn("state_actor_kind", S, "", None, None, "the company's own kind when it is itself a state actor (an SOE, a state bank), else empty"),
-        FeatureColumn("policy_proximity", F, "score", 0, 1, "weighted mean of the components below (formula in the README); 0 = no path to any state actor"),
+        FeatureColumn("policy_proximity", F, "score", 0, 1, "weighted mean of the components below (formula in docs/scores.md); 0 = no path to any state actor"),
     ]
     for c in COMPONENTS:
         cols.append(FeatureColumn(c.name, F, "score", 0, 1, f"component: {c.description} (weight {cfg.proximity_weights[c.name]:g})"))
@@ -77,8 +78,11 @@ def feature_schema(config: StateConfig | None = None, relations: list[str] | Non
     for k, kind in cfg.kinds.items():
         cols.append(FeatureColumn(f"state_stake_{k}", F, "fraction", 0, 1, f"look-through stake of state actors of kind {k} ({kind.label})"))
     cols += [
-        FeatureColumn("ultimate_controller", S, "id", None, None, "holder with more than 50% effective stake at the top of the chain (empty if none)"),
-        FeatureColumn("ultimate_controller_stake", F, "fraction", 0, 1, "that holder's effective stake (0 when none)"),
+        FeatureColumn("ultimate_controller", S, "id", None, None, "top of the chain of majority holders (each holds more than 50% of the next, alone or with "
+                      "what it controls); empty when there is none"),
+        FeatureColumn("ultimate_controller_chain", S, "", None, None, "that chain from the top down, ids separated by > (empty when there is no controller)"),
+        FeatureColumn("ultimate_controller_stake", F, "fraction", 0, 1, "the ultimate controller's effective (look-through) stake (0 when none)"),
+        FeatureColumn("control_status", S, "", None, None, "controlled, no majority holder, tie (two holders at 50%) or cycle (the majority chain runs into a cycle)"),
         FeatureColumn("ultimate_controller_is_state", B, "", None, None, "whether the ultimate controller is a state actor"),
         FeatureColumn("pagerank", F, "probability", 0, 1, "PageRank over facts weighted by relation weight (sums to 1 over all entities)"),
         FeatureColumn("state_ppr", F, "probability", 0, 1, "personalised PageRank restarting at state actors (by weight), over facts in both directions"),
@@ -98,9 +102,11 @@ def feature_schema(config: StateConfig | None = None, relations: list[str] | Non
         FeatureColumn("export_lists", S, "", None, None, "ids of those lists, separated by |"),
         FeatureColumn("listed_suppliers", I, "companies", 0, None, "direct suppliers that are on a list"),
         FeatureColumn("listed_customers", I, "companies", 0, None, "direct customers that are on a list"),
-        FeatureColumn("affiliate_rule_covered", B, "", None, None, "owned 50% or more (effective) by an entity on an affiliates-rule list (US Entity List)"),
-        FeatureColumn("affiliate_rule_owner", S, "id", None, None, "that listed owner (empty if none)"),
-        FeatureColumn("affiliate_rule_stake", F, "fraction", 0, 1, "its effective stake (0 when none)"),
+        FeatureColumn("affiliate_rule_in_force", B, "", None, None, "whether the affiliates rule (data/rules.toml) was in force on the table's date"),
+        FeatureColumn("affiliate_rule_covered", B, "", None, None, "covered by the affiliates rule on the date: listed parties own 50% or more, directly or indirectly, "
+                      "individually or in the aggregate (false while the rule is not in force)"),
+        FeatureColumn("affiliate_rule_owners", S, "", None, None, "the listed or covered direct holders that make up the aggregate, largest first, separated by | (empty if not covered)"),
+        FeatureColumn("affiliate_rule_stake", F, "fraction", 0, 1, "aggregate direct stake of listed parties and of entities the rule's cascade covers (computed whether or not the rule is in force)"),
     ]
     return cols
 
@@ -110,7 +116,7 @@ def features_arrays(ga: GraphArrays, *, betweenness_samples: int | None = None, 
     """Every numeric feature for every node of ``ga`` (no names or tickers), timing each group into ``timings``."""
     from cnaikg.queries.centrality import betweenness_arrays, degrees_by_relation, pagerank_csr, supply_chain
     from cnaikg.queries.exposure import exposure_arrays
-    from cnaikg.queries.ownership import state_lookthrough, ultimate_controllers
+    from cnaikg.queries.ownership import CONTROL_STATUS, control, state_lookthrough
     from cnaikg.queries.proximity import proximity_all
 
     t = timings if timings is not None else {}
@@ -138,11 +144,12 @@ def features_arrays(ga: GraphArrays, *, betweenness_samples: int | None = None, 
         for i, k in enumerate(ga.kind_names):
             out[f"state_stake_{k}"] = state_lookthrough(ga, kind=k) if i in present else np.zeros(ga.n)
 
-    def control() -> None:
-        ctrl, share = ultimate_controllers(ga)
-        out["ultimate_controller"] = ctrl
-        out["ultimate_controller_stake"] = share
-        out["ultimate_controller_is_state"] = np.where(ctrl >= 0, ga.is_state[np.maximum(ctrl, 0)], False)
+    def control_() -> None:
+        ctl = control(ga)
+        out["ultimate_controller"] = ctl.top
+        out["ultimate_controller_stake"] = ctl.stake
+        out["ultimate_controller_is_state"] = np.where(ctl.top >= 0, ga.is_state[np.maximum(ctl.top, 0)], False)
+        out["control_status"] = np.asarray(CONTROL_STATUS, dtype=object)[ctl.status]
 
     def pr() -> None:
         out["pagerank"] = pagerank_csr(ga.adjacency(), alpha=float(p["pagerank_alpha"]), tol=float(p["pagerank_tolerance"]))
@@ -161,7 +168,7 @@ def features_arrays(ga: GraphArrays, *, betweenness_samples: int | None = None, 
 
     timed("policy proximity, components and by kind", prox)
     timed("look-through state stakes", stakes)
-    timed("ultimate controllers", control)
+    timed("ultimate controllers", control_)
     timed("pagerank", pr)
     timed("personalised pagerank", ppr)
     timed("degrees", degrees)
@@ -181,20 +188,31 @@ def features(kg: Any, *, as_of: Any = None, config: StateConfig | None = None, v
     >>> bool(df.policy_proximity.between(0, 1).all())
     True
     """
+    ga = graph_arrays(kg, as_of=as_of, config=config)
+    view = kg.as_of(as_of) if as_of is not None else kg.current()
+    return _features_table(ga, lambda i: view.entity(i).name, validate=validate)
+
+
+def _features_table(ga: GraphArrays, name_of: Callable[[str], str], *, validate: bool = True) -> "Any":
+    """The features table of the companies of ``ga`` (names from ``name_of``, tickers from its LISTED_ON facts)."""
     import pandas as pd
 
-    ga = graph_arrays(kg, as_of=as_of, config=config)
     arr = features_arrays(ga)
     mask = ga.type_mask("company")
     rows = np.flatnonzero(mask)
     ids = np.asarray(ga.ids, dtype=object)
-    view = kg.as_of(as_of) if as_of is not None else kg.current()
     lists: dict[int, set[str]] = {}
     for i in np.flatnonzero(ga.rel_mask("ON_LIST")):
         lists.setdefault(int(ga.src[i]), set()).add(ga.ids[int(ga.dst[i])])
+    tickers: dict[int, set[str]] = {}
+    if ga.facts is not None:
+        for i in np.flatnonzero(ga.rel_mask("LISTED_ON")):
+            t = ga.facts[int(i)].properties.get("ticker")
+            if t:
+                tickers.setdefault(int(ga.src[i]), set()).add(str(t))
     data: dict[str, Any] = {
-        "name": [view.entity(ga.ids[r]).name for r in rows],
-        "tickers": ["|".join(sorted(_tickers(view, ga.ids[r]))) for r in rows],
+        "name": [name_of(ga.ids[r]) for r in rows],
+        "tickers": ["|".join(sorted(tickers.get(int(r), ()))) for r in rows],
     }
     schema = feature_schema(ga.config, ga.rel_names)
     for col in schema:
@@ -204,16 +222,69 @@ def features(kg: Any, *, as_of: Any = None, config: StateConfig | None = None, v
             data[col.name] = [ga.kind_names[int(ga.state_kind[r])] if ga.state_kind[r] >= 0 else "" for r in rows]
         elif col.name == "export_lists":
             data[col.name] = ["|".join(sorted(lists.get(int(r), ()))) for r in rows]
-        elif col.name in ("ultimate_controller", "affiliate_rule_owner"):
+        elif col.name == "ultimate_controller":
             data[col.name] = [ga.ids[int(o)] if o >= 0 else "" for o in arr[col.name][rows]]
+        elif col.name == "ultimate_controller_chain":
+            from cnaikg.queries.ownership import control
+
+            ctl = control(ga)
+            data[col.name] = [" > ".join(ga.ids[i] for i in ctl.chain(int(r))) if ctl.top[r] >= 0 else "" for r in rows]
         else:
             data[col.name] = arr[col.name][rows]
-    df = pd.DataFrame(data, index=pd.Index(ids[rows], name="id"))
-    for col in schema:
-        df[col.name] = df[col.name].astype({"float": "float64", "int": "int64", "bool": "bool", "str": "object"}[col.dtype])
+    dtypes = {"float": np.float64, "int": np.int64, "bool": np.bool_, "str": object}
+    typed: dict[str, np.ndarray] = {col.name: np.asarray(data[col.name], dtype=dtypes[col.dtype]) for col in schema}  # one conversion per column, one frame
+    df = pd.DataFrame(typed, index=pd.Index(ids[rows], name="id"), copy=False)
     if validate:
         validate_features(df, schema)
     return df
+
+
+class _Timeline:
+    """The graph's arrays once, with every entity's and fact's date bounds, sliced into the arrays of any date.
+
+    A slice equals ``GraphArrays.from_kg(kg.as_of(D))`` (same rule: founded by D, since <= D < until, first
+    published by D, both ends present; same order), without building a view per date.
+    """
+
+    def __init__(self, kg: Any, config: StateConfig | None):
+        from cnaikg.graph.dates import parse_date, to_date
+
+        self.full = GraphArrays.from_kg(kg, config=config or load_state_actors())
+        ents = {e.id: e for e in kg.entities()}
+        self.names = {i: e.name for i, e in ents.items()}
+        lo, hi = -(1 << 40), 1 << 40
+        self.founded = np.array([to_date(ents[i].founded).toordinal() if ents[i].founded else lo for i in self.full.ids], dtype=np.int64)
+        since, last, known = [], [], []
+        for f in self.full.facts or []:
+            since.append(parse_date(f.since).start.toordinal() if f.since else lo)
+            if f.until:
+                u = parse_date(f.until)
+                last.append(u.start.toordinal() - 1 if u.precision == "day" else u.end.toordinal())
+            else:
+                last.append(hi)
+            k = f.known_since
+            known.append(k.toordinal() if k is not None else hi + 1)
+        self.since, self.last, self.known = (np.array(x, dtype=np.int64) for x in (since, last, known))
+
+    def arrays(self, day: Any) -> GraphArrays:
+        """The GraphArrays of the graph as of ``day``."""
+        from cnaikg.graph.dates import to_date
+
+        d = to_date(day)
+        o = d.toordinal()
+        full = self.full
+        keep_e = self.founded <= o
+        keep_f = keep_e[full.src] & keep_e[full.dst] & (self.since <= o) & (o <= self.last) & (self.known <= o)
+        ents = np.flatnonzero(keep_e)
+        remap = np.full(full.n, -1, dtype=np.int64)
+        remap[ents] = np.arange(len(ents))
+        fi = np.flatnonzero(keep_f)
+        return GraphArrays(
+            ids=[full.ids[i] for i in ents], node_type=full.node_type[ents], type_names=full.type_names,
+            src=remap[full.src[fi]], dst=remap[full.dst[fi]], rel=full.rel[fi], rel_names=full.rel_names, stake=full.stake[fi],
+            state_kind=full.state_kind[ents], state_weight=full.state_weight[ents], kind_names=full.kind_names, config=full.config,
+            facts=[full.facts[i] for i in fi] if full.facts is not None else None, symmetric=full.symmetric, as_of=d,
+        )
 
 
 def _tickers(view: Any, entity_id: str) -> list[str]:
@@ -235,11 +306,16 @@ def validate_features(df: Any, schema: list[FeatureColumn] | None = None) -> Non
     schema = schema if schema is not None else feature_schema()
     problems: list[Problem] = []
     where = "features"
+    panel = "as_of" in df.columns  # a panel: one row per (as_of, id)
+    if panel and "id" in df.columns:
+        df = df.set_index("id")
     if df.index.name != "id":
         problems.append(Problem(where, 0, "id", f"index is named {df.index.name!r}", "index the table by entity id (name 'id')"))
-    if not df.index.is_unique:
+    if panel and df.reset_index().duplicated(["as_of", "id"]).any():
+        problems.append(Problem(where, 0, "id", "duplicate (as_of, id) rows", "one row per company and date"))
+    elif not panel and not df.index.is_unique:
         problems.append(Problem(where, 0, "id", "duplicate ids", "one row per company"))
-    declared = {c.name for c in schema}
+    declared = {c.name for c in schema} | ({"as_of"} if panel else set())
     for extra in sorted(set(df.columns) - declared):
         problems.append(Problem(where, 0, extra, "column not in the schema", "declare it in cnaikg.queries.features.feature_schema"))
     for c in schema:
@@ -268,28 +344,164 @@ def validate_features(df: Any, schema: list[FeatureColumn] | None = None) -> Non
         raise DataError(problems)
 
 
-def write_features(df: Any, path: str | Path) -> Path:
-    """Write the table as .parquet or .csv (atomically; CSV cells starting with = + - @ neutralised).
+def write_features(df: Any, path: str | Path, metadata: dict[str, Any] | None = None) -> Path:
+    """Write the table (or panel) as .parquet or .csv, atomically, with its metadata; CSV cells starting with = + - @ neutralised.
+
+    ``metadata`` (see ``features_metadata``) goes into the Parquet file's
+    key-value metadata under ``cnaikg``, and for CSV into a sidecar
+    ``<file>.csv.json``; table and sidecar are written together or not at all.
 
     >>> import pandas as pd, tempfile, os
     >>> p = write_features(pd.DataFrame({"x": ["=1"]}, index=pd.Index(["a"], name="id")), os.path.join(tempfile.mkdtemp(), "f.csv"))
     >>> p.read_text()
     "id,x\\na,'=1\\n"
     """
+    import json
+
     from cnaikg.io import atomic_path, write_csv_atomic
 
     path = Path(path)
+    with_index = df.index.name is not None
     if path.suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(df, preserve_index=with_index)
+        if metadata is not None:
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"cnaikg": json.dumps(metadata, sort_keys=True).encode("utf-8")})
         with atomic_path(path, ".parquet") as tmp:
-            df.to_parquet(tmp, engine="pyarrow", index=True)
+            pq.write_table(table, tmp)
         return path
     if path.suffix == ".csv":
-        header = [df.index.name or "id", *df.columns]
-        rows = ([idx, *(_csv_cell(v) for v in row)] for idx, row in zip(df.index, df.itertuples(index=False, name=None)))
-        return write_csv_atomic(path, header, rows)
+        header = ([df.index.name] if with_index else []) + list(df.columns)
+        rows = ([*([idx] if with_index else []), *(_csv_cell(v) for v in row)] for idx, row in zip(df.index, df.itertuples(index=False, name=None)))
+        if metadata is None:
+            return write_csv_atomic(path, header, rows)
+        side = path.with_name(path.name + ".json")
+        with atomic_path(side, ".json") as tmp_meta:
+            tmp_meta.write_text(json.dumps(metadata, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            write_csv_atomic(path, header, rows)
+        return path
     from cnaikg.errors import KGError
 
     raise KGError(f"cannot write features to {path.name!r}: use a .parquet or .csv file name")
+
+
+def read_features_metadata(path: str | Path) -> dict[str, Any]:
+    """The metadata written with a features file: Parquet key-value metadata, or the CSV's sidecar JSON.
+
+    >>> import pandas as pd, tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "f.parquet")
+    >>> _ = write_features(pd.DataFrame({"x": [1.0]}, index=pd.Index(["a"], name="id")), p, {"schema_version": "2"})
+    >>> read_features_metadata(p)
+    {'schema_version': '2'}
+    """
+    import json
+
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        raw = (pq.read_schema(path).metadata or {}).get(b"cnaikg")
+        return json.loads(raw) if raw else {}
+    side = path.with_name(path.name + ".json")
+    return json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
+
+
+#: Version of the features table layout; bumped whenever a column is added, removed or changes meaning.
+FEATURES_SCHEMA_VERSION = "2"
+
+
+def dataset_hash(kg: Any, config: StateConfig | None = None) -> str:
+    """SHA-256 of the graph's content (entities, facts, sources, as exported) plus the state-actors and rules files.
+
+    >>> from cnaikg.graph import build_graph
+    >>> len(dataset_hash(build_graph()))
+    64
+    """
+    import hashlib
+    import json
+
+    from cnaikg.paths import data_dir
+
+    h = hashlib.sha256(json.dumps(kg.to_node_link(), sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    cfg = config or load_state_actors()
+    for extra in (Path(cfg.path) if cfg.path else data_dir() / "state_actors.toml", data_dir() / "rules.toml"):
+        if extra.exists():
+            h.update(extra.read_bytes())
+    return h.hexdigest()
+
+
+def features_metadata(kg: Any, dates: list[str | None], *, config: StateConfig | None = None) -> dict[str, Any]:
+    """What a features file says about itself: dates, the data's date, dataset hash, versions, rules applied.
+
+    >>> from cnaikg.graph import build_graph
+    >>> m = features_metadata(build_graph(), ["2025-10-15"])
+    >>> m["schema_version"], m["rules"]["affiliates"]["2025-10-15"]
+    ('2', 'in_force')
+    """
+    from cnaikg import __version__
+    from cnaikg.queries.rules import load_rules
+
+    data_day = kg.data_date().isoformat()
+    rules = load_rules()
+    return {
+        "as_of": [d or data_day for d in dates],
+        "data_date": data_day,
+        "dataset_sha256": dataset_hash(kg, config),
+        "cnaikg_version": __version__,
+        "schema_version": FEATURES_SCHEMA_VERSION,
+        "rules": {rid: {(d or data_day): r.on(d or data_day).status for d in dates} for rid, r in rules.items()},
+    }
+
+
+def panel_dates(start: str, end: str, every: str) -> list[str]:
+    """The last day of every month, quarter or year from ``start`` to ``end`` (both included when they are period ends).
+
+    >>> panel_dates("2024-01-01", "2024-12-31", "quarter")
+    ['2024-03-31', '2024-06-30', '2024-09-30', '2024-12-31']
+    >>> panel_dates("2020-06-30", "2022-06-30", "year")
+    ['2020-12-31', '2021-12-31']
+    """
+    import pandas as pd
+
+    from cnaikg.errors import KGError
+
+    freq = {"month": "ME", "quarter": "QE", "year": "YE"}.get(every)
+    if freq is None:
+        raise KGError(f"--every {every!r}: use month, quarter or year")
+    days = pd.date_range(start, end, freq=freq)
+    if not len(days):
+        raise KGError(f"no {every} end between {start} and {end}; widen the range")
+    return [d.strftime("%Y-%m-%d") for d in days]
+
+
+def features_panel(kg: Any, dates: list[str], *, config: StateConfig | None = None, validate: bool = True,
+                   on_date: Callable[[str], None] | None = None) -> "Any":
+    """One long table for backtests: the features table at each date, stacked, with ``as_of`` and ``id`` first.
+
+    Row for row it equals ``features(kg, as_of=D)`` for every D; each date
+    sees only facts valid and published by then.
+
+    >>> from cnaikg.graph import build_graph
+    >>> p = features_panel(build_graph(), ["2023-12-31", "2024-12-31"])
+    >>> list(p.columns[:3]), sorted(set(p.as_of))
+    (['as_of', 'id', 'name'], ['2023-12-31', '2024-12-31'])
+    """
+    import pandas as pd
+
+    timeline = _Timeline(kg, config)
+    frames = []
+    for d in dates:
+        if on_date:
+            on_date(d)
+        df = _features_table(timeline.arrays(d), timeline.names.__getitem__, validate=False).reset_index()
+        df.insert(0, "as_of", d)
+        frames.append(df)
+    panel = pd.concat(frames, ignore_index=True)
+    if validate:
+        validate_features(panel, feature_schema(config or load_state_actors(), sorted(kg.ontology.relation_types)))
+    return panel
 
 
 def _csv_cell(v: Any) -> Any:
@@ -321,7 +533,8 @@ def build_features(kg: Any, out: Path, ctx: Any) -> list[Path]:
     for cid, r in top.iterrows():
         why = explanations[cid][0] if explanations[cid] else ""
         lines.append(f"  {r.policy_proximity:.3f}  {cid:<28} {why[:90]}")
-    return [write_features(df, out / "features.parquet"), write_features(df, out / "features.csv")]
+    meta = features_metadata(kg, [None])
+    return [write_features(df, out / "features.parquet", meta), write_features(df, out / "features.csv", meta)]
 
 
 def schema_markdown(config: StateConfig | None = None) -> str:
@@ -344,10 +557,10 @@ def schema_markdown(config: StateConfig | None = None) -> str:
     return "\n".join(lines)
 
 
-def readme_tables(config: StateConfig | None = None) -> str:
-    """The README's two generated tables: the proximity components with their weights, then the features columns.
+def scores_tables(config: StateConfig | None = None) -> str:
+    """The two generated tables of docs/scores.md: the proximity components with their weights, then the features columns.
 
-    >>> readme_tables().splitlines()[0]
+    >>> scores_tables().splitlines()[0]
     '| component | weight | what it measures |'
     """
     from cnaikg.queries.proximity import component_table
@@ -358,5 +571,34 @@ def readme_tables(config: StateConfig | None = None) -> str:
     return "\n".join(lines) + "\n\n" + schema_markdown(config)
 
 
-if __name__ == "__main__":  # python -m cnaikg.queries.features prints the README tables
-    print(readme_tables())
+readme_tables = scores_tables  # the old name
+
+BEGIN = "<!-- BEGIN generated: scores tables (python -m cnaikg.queries.features) -->"
+END = "<!-- END generated: scores tables -->"
+
+
+def scores_doc_path() -> Path:
+    """docs/scores.md of the source tree."""
+    return Path(__file__).resolve().parents[1] / "docs" / "scores.md"
+
+
+def render_scores_doc(text: str, config: StateConfig | None = None) -> str:
+    """``text`` (docs/scores.md) with the block between the markers replaced by the current tables.
+
+    >>> render_scores_doc(f"a\\n{BEGIN}\\nold\\n{END}\\nb").splitlines()[2]
+    '| component | weight | what it measures |'
+    """
+    import re
+
+    if BEGIN not in text or END not in text:
+        raise ValueError(f"no generated block: add the lines {BEGIN!r} and {END!r} where the tables go")
+    block = f"{BEGIN}\n{scores_tables(config)}\n{END}"
+    return re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+
+
+if __name__ == "__main__":  # python -m cnaikg.queries.features rewrites the tables of docs/scores.md
+    import sys
+
+    doc = scores_doc_path()
+    doc.write_text(render_scores_doc(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"updated {doc}", file=sys.stderr)

@@ -34,6 +34,10 @@ __all__ = [
     "state_lookthrough",
     "look_through_ownership",
     "ultimate_controllers",
+    "control",
+    "control_explanation",
+    "Control",
+    "CONTROL_STATUS",
     "ownership_paths",
     "OwnershipPath",
 ]
@@ -150,40 +154,172 @@ def _effective(ga: GraphArrays, prune: float | None = None) -> sp.csr_matrix:
     return ga._cache["effective"]
 
 
-def ultimate_controllers(ga: GraphArrays, *, threshold: float = 0.5, prune: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """For every node, the holder with more than ``threshold`` effective stake at the top of the chain (-1 if none), and that stake.
+#: control_status values, by code
+CONTROL_STATUS = ("no majority holder", "controlled", "tie", "cycle")
 
-    Where several holders exceed the threshold (a parent and its own parent),
-    the one that no other such holder controls is the ultimate controller;
-    ties go to the larger stake, then the smaller row number.
+
+@dataclass(frozen=True)
+class Control:
+    """Majority control of every node: the immediate controller, the ultimate controller at the top, and why.
+
+    ``parent[v]`` is v's immediate controller (-1 if none); ``group[v]`` is
+    True when that controller holds its majority only together with entities
+    it controls; ``top[v]`` the ultimate controller (-1 if none);
+    ``status[v]`` an index into ``CONTROL_STATUS``; ``stake[v]`` the top's
+    effective (look-through) stake in v.
     """
-    E = _effective(ga, prune)
-    M = E.multiply(E > threshold).tocsr()
-    M.setdiag(0)
-    M.eliminate_zeros()
-    ctrl = np.full(ga.n, -1, dtype=np.int64)
-    share = np.zeros(ga.n)
-    if M.nnz == 0:
-        return ctrl, share
-    B = (M > 0).astype(np.int32)
-    # (B^T B)[h, c] > 0 when some other holder g controls both h and c: h is then not the top of the chain
-    above = (B.T @ B).tocsr()
-    coo = M.tocoo()
-    h, c, v = coo.row, coo.col, coo.data
-    dominated = np.asarray(above[h, c]).ravel() > 0
-    top = ~dominated
-    # a column whose candidates are all dominated (a control cycle) keeps all of them
-    has_top = np.zeros(ga.n, dtype=bool)
-    has_top[c[top]] = True
-    keep = top | ~has_top[c]
-    h, c, v = h[keep], c[keep], v[keep]
-    order = np.lexsort((h, -v, c))  # by column, then largest stake, then smallest row
-    h, c, v = h[order], c[order], v[order]
-    first = np.ones(len(c), dtype=bool)
-    first[1:] = c[1:] != c[:-1]
-    ctrl[c[first]] = h[first]
-    share[c[first]] = v[first]
-    return ctrl, share
+
+    parent: np.ndarray
+    group: np.ndarray
+    top: np.ndarray
+    status: np.ndarray
+    stake: np.ndarray
+
+    def chain(self, v: int) -> list[int]:
+        """The control chain of ``v`` from the top down (``[top, ..., v]``); for a cycle, round it once (``[a, b, a]``)."""
+        out = [v]
+        seen = {v}
+        u = v
+        while self.parent[u] >= 0:
+            u = int(self.parent[u])
+            out.append(u)
+            if u in seen:
+                break
+            seen.add(u)
+        return out[::-1]
+
+
+def control(ga: GraphArrays) -> Control:
+    """Majority control on ``ga`` (cached): who controls whom, up to the top of each chain.
+
+    h is the immediate controller of c when h holds more than 50% of c
+    directly, or, when nobody does, when h and the entities h ultimately
+    controls hold more than 50% of c together. The ultimate controller is the
+    top of the chain of immediate controllers: a node nobody controls. A
+    company with no holder above 50% has none ("no majority holder", or "tie"
+    when two holders have 50% each); a chain that runs into a cycle of
+    majorities (A holds 100% of B and B 100% of A) has none either ("cycle"):
+    nobody outside the cycle controls it.
+
+    >>> import numpy as np, scipy.sparse as sp
+    >>> from cnaikg.queries.arrays import GraphArrays
+    >>> from cnaikg.queries.state import load_state_actors
+    >>> ga = GraphArrays(["a", "b", "c", "d"], np.zeros(4, dtype=np.int16), ["company"], np.array([0, 1, 1]), np.array([1, 2, 3]),
+    ...                  np.zeros(3, dtype=np.int16), ["OWNS"], np.array([0.6, 0.7, 0.8]), np.full(4, -1, dtype=np.int16),
+    ...                  np.zeros(4), [], load_state_actors())
+    >>> ctl = control(ga)      # a holds 60% of b; b holds 70% of c and 80% of d
+    >>> [ga.ids[t] for t in ctl.top[2:]], ctl.chain(2)
+    (['a', 'a'], [0, 1, 2])
+    """
+    if "control" in ga._cache:
+        return ga._cache["control"]
+    W = ga.holdings().tocsc()
+    n = ga.n
+    parent = np.full(n, -1, dtype=np.int64)
+    status = np.zeros(n, dtype=np.int8)
+    coo = W.tocoo()
+    h, c, v = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
+    # direct majority: the largest holder above 50% (ties between two such holders go to the smaller id: bad data)
+    maj = v > 0.5 + 1e-12
+    if maj.any():
+        order = np.lexsort((h[maj], -v[maj], c[maj]))
+        hm, cm = h[maj][order], c[maj][order]
+        first = np.r_[True, cm[1:] != cm[:-1]]
+        parent[cm[first]] = hm[first]
+    tie_at_half = np.bincount(c[np.abs(v - 0.5) <= 1e-12], minlength=n) >= 2
+    group = np.zeros(n, dtype=bool)
+
+    def tops(par: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p = np.where(par >= 0, par, np.arange(n))
+        for _ in range(max(1, int(np.ceil(np.log2(max(n, 2)))) + 1)):
+            p = p[p]
+        rooted = par[p] < 0
+        return np.where(rooted & (par >= 0), p, -1), rooted
+
+    top, rooted = tops(parent)
+    # together with what it controls: group each holder under its ultimate controller (itself when uncontrolled);
+    # repeated while it finds new controllers (a group control can make another group's total), at most n times
+    for _ in range(n):
+        owner_group = np.where(top >= 0, top, np.where(parent < 0, np.arange(n), -1))
+        free = (parent[c] < 0) & (owner_group[h] >= 0) & (owner_group[h] != c)
+        if not free.any():
+            break
+        G = sp.csr_matrix((v[free], (owner_group[h[free]], c[free])), shape=(n, n)).tocoo()
+        big = G.data > 0.5 + 1e-12
+        if not big.any():
+            break
+        gh, gc, gv = G.row[big], G.col[big], G.data[big]
+        order = np.lexsort((gh, -gv, gc))
+        gh, gc = gh[order], gc[order]
+        first = np.r_[True, gc[1:] != gc[:-1]]
+        parent[gc[first]] = gh[first]
+        group[gc[first]] = True
+        top, rooted = tops(parent)
+    status[top >= 0] = 1
+    status[(parent < 0) & tie_at_half] = 2
+    status[(parent >= 0) & ~rooted] = 3
+    stake = np.zeros(n)
+    idx = np.flatnonzero(top >= 0)
+    if len(idx):
+        E = _effective(ga)
+        stake[idx] = np.asarray(E[top[idx], idx]).ravel()
+    res = Control(parent, group, top, status, np.minimum(stake, 1.0))
+    ga._cache["control"] = res
+    return res
+
+
+def ultimate_controllers(ga: GraphArrays, *, threshold: float = 0.5, prune: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """For every node, its ultimate controller (top of the majority chain, -1 if none) and that controller's effective stake.
+
+    See ``control`` for the definition; ``threshold`` other than 0.5 is not supported.
+    """
+    if abs(threshold - 0.5) > 1e-12:
+        raise ValueError("ultimate_controllers: control means more than 50%; other thresholds are not supported")
+    ctl = control(ga)
+    return ctl.top, ctl.stake
+
+
+def control_explanation(ga: GraphArrays, node: int) -> list[str]:
+    """Who controls ``node`` and through which chain, each link with its stake and fact; or why nobody does.
+
+    >>> from cnaikg.graph import build_graph
+    >>> from cnaikg.queries.arrays import graph_arrays
+    >>> ga = graph_arrays(build_graph())
+    >>> control_explanation(ga, ga.index["smic"])[0].startswith("control of smic:")
+    True
+    """
+    from cnaikg.queries.explain import describe_fact
+
+    ctl = control(ga)
+    W = ga.holdings()
+    name = ga.ids[node]
+    st = CONTROL_STATUS[int(ctl.status[node])]
+    col = W.getcol(node).tocoo()
+    holders = sorted(((float(x), ga.ids[int(r)]) for r, x in zip(col.row, col.data)), key=lambda t: (-t[0], t[1]))
+    if st == "no majority holder":
+        big = f"; largest holder {holders[0][1]} with {holders[0][0]:.1%}" if holders else "; no holder known"
+        return [f"control of {name}: no majority holder (nobody holds more than 50%, alone or with what it controls){big}"]
+    if st == "tie":
+        tied = [i for x, i in holders if abs(x - 0.5) <= 1e-12]
+        return [f"control of {name}: no majority holder: a tie at 50.0% between {' and '.join(tied)}"]
+    chain = ctl.chain(node)
+    if st == "cycle":
+        return [f"control of {name}: no ultimate controller: its chain of majority holders runs into a cycle "
+                f"({' > '.join(ga.ids[i] for i in chain)}), so nobody outside the cycle controls it"]
+    top = int(ctl.top[node])
+    out = [f"control of {name}: ultimate controller {ga.ids[top]}{' (state actor)' if ga.is_state[top] else ''}, "
+           f"top of the chain {' > '.join(ga.ids[i] for i in chain)}; its effective stake in {name} is {ctl.stake[node]:.1%}"]
+    for a, b in zip(chain, chain[1:]):
+        if ctl.group[b]:
+            Wc = W.getcol(b).tocoo()
+            parts = [(float(x), int(r)) for r, x in zip(Wc.row, Wc.data) if int(r) == a or int(ctl.top[int(r)]) == a]
+            parts.sort(key=lambda t: (-t[0], ga.ids[t[1]]))
+            terms = " + ".join(f"{ga.ids[r]} {x:.1%}" for x, r in parts)
+            out.append(f"  {ga.ids[a]} controls {ga.ids[b]} with what it controls: {terms} = {sum(x for x, _ in parts):.1%}")
+        else:
+            f = _holding_fact(ga, a, b)
+            out.append(f"  {ga.ids[a]} holds {float(W[a, b]):.1%}{stake_note(ga, f)} of {ga.ids[b]}: {describe_fact(ga, None, f) if f is not None else '?'}")
+    return out
 
 
 @dataclass(frozen=True)
@@ -200,8 +336,11 @@ class OwnershipPath:
         return float(np.prod(self.stakes))
 
 
-def ownership_paths(ga: GraphArrays, holder: int, target: int, *, k: int = 3, max_hops: int = 8) -> list[OwnershipPath]:
-    """The ``k`` simple chains of holdings from ``holder`` to ``target`` with the largest stakes (best first)."""
+def ownership_paths(ga: GraphArrays, holder: int, target: int, *, k: int = 3, max_hops: int = 8, through: np.ndarray | None = None) -> list[OwnershipPath]:
+    """The ``k`` simple chains of holdings from ``holder`` to ``target`` with the largest stakes (best first).
+
+    ``through`` (a node mask) restricts the intermediate holders of a chain.
+    """
     W = ga.holdings()
     Wc = W.tocsc()
     # search upward from the target: predecessors of node v are holders in column v
@@ -217,7 +356,7 @@ def ownership_paths(ga: GraphArrays, holder: int, target: int, *, k: int = 3, ma
             continue
         lo, hi = Wc.indptr[v], Wc.indptr[v + 1]
         for h, s in zip(Wc.indices[lo:hi], Wc.data[lo:hi]):
-            if h not in chain:
+            if h not in chain and (through is None or h == holder or through[h]):
                 heapq.heappush(heap, (negp * s, (int(h), *chain)))
     out = []
     for _, chain in best:
@@ -225,6 +364,16 @@ def ownership_paths(ga: GraphArrays, holder: int, target: int, *, k: int = 3, ma
         facts = tuple(_holding_fact(ga, a, b) for a, b in zip(chain, chain[1:]))
         out.append(OwnershipPath(tuple(ga.ids[i] for i in chain), stakes, facts))
     return out
+
+
+def stake_note(ga: GraphArrays, fact: Any) -> str:
+    """" (assumed: ...)" when the holding's fact gives no stake and a default was counted, else ""."""
+    if fact is None or fact.properties.get("stake_pct") is not None:
+        return ""
+    p = ga.config.parameters
+    if fact.relation == "SUBSIDIARY_OF":
+        return f" (assumed: a subsidiary without a disclosed stake counts {float(p['default_subsidiary_stake']):.0%})"
+    return f" (assumed: an undisclosed stake counts {float(p['default_stake']):.0%})"
 
 
 def _holding_fact(ga: GraphArrays, h: int, c: int) -> Any:

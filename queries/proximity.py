@@ -33,14 +33,46 @@ from cnaikg.queries.state import StateConfig, load_state_actors
 __all__ = ["Component", "COMPONENTS", "policy_proximity", "proximity_components", "proximity_arrays", "proximity_by_kind", "proximity_all", "state_diffusion_arrays", "component_table"]
 
 
+#: One counted term of a component for one node: (value, text). A component's terms add up to its value.
+Term = tuple[float, str]
+
+
 @dataclass(frozen=True)
 class Component:
-    """One term of policy proximity: a function of the graph arrays and the selected state actors."""
+    """One term of policy proximity: a function of the graph arrays and the selected state actors, and its breakdown.
+
+    ``terms(ga, selected, node)`` lists the counted terms of the component for
+    one node, strongest first; they add up to the component's value.
+    """
 
     name: str
     function: Callable[[GraphArrays, np.ndarray], np.ndarray]
     description: str
     relations: tuple[str, ...] = ()
+    terms: Callable[[GraphArrays, np.ndarray, int], list[Term]] | None = None
+
+
+def sequential_terms(ties: list[tuple[float, str]]) -> list[Term]:
+    """Split a noisy-or 1 - prod(1 - t_i) into terms that add up to it: strongest first, each t_i x prod_{j<i} (1 - t_j).
+
+    >>> [round(v, 3) for v, _ in sequential_terms([(0.3, "b"), (0.5, "a")])]
+    [0.5, 0.15]
+    """
+    out: list[Term] = []
+    rest = 1.0
+    for t, text in sorted(ties, key=lambda x: (-x[0], x[1])):
+        t = min(max(t, 0.0), 1.0)
+        out.append((t * rest, text if rest >= 1.0 else f"{text}; adds {t:.3f} x (1 - the ties above) = {t * rest:.4f}"))
+        rest *= 1.0 - t
+    return out
+
+
+def _capped(terms: list[Term], cap: float = 1.0) -> list[Term]:
+    """``terms`` plus a negative term that brings their sum down to ``cap`` when they exceed it."""
+    total = sum(v for v, _ in terms)
+    if total > cap + 1e-12:
+        terms = [*terms, (cap - total, f"capped at {cap:g}: the terms above add up to {total:.4f}")]
+    return terms
 
 
 def _state_edges(ga: GraphArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -72,6 +104,24 @@ def _noisy_or(ga: GraphArrays, selected: np.ndarray, edge_mask: np.ndarray) -> n
     return 1.0 - np.exp(logs)
 
 
+def _noisy_or_terms(ga: GraphArrays, selected: np.ndarray, edge_mask: np.ndarray, node: int) -> list[Term]:
+    """The ties of ``node`` that ``_noisy_or`` counts (the strongest fact per state actor), as additive terms."""
+    from cnaikg.queries.explain import describe_fact
+
+    nd, other, eidx = _state_edges(ga)
+    keep = (nd == node) & selected[other] & edge_mask[eidx]
+    best: dict[int, tuple[float, int]] = {}
+    for o, e in zip(other[keep], eidx[keep]):
+        v = float(np.clip(ga.state_weight[o] * ga.rel_weight()[e], 0.0, 1.0))
+        if int(o) not in best or (v, -int(e)) > (best[int(o)][0], -best[int(o)][1]):
+            best[int(o)] = (v, int(e))
+    ties = []
+    for o, (v, e) in best.items():
+        ties.append((v, f"{describe_fact(ga, e)}; tie strength {ga.state_weight[o]:.2f} (weight of {ga.ids[o]}) x "
+                        f"{ga.rel_weight()[e]:.2f} ({ga.rel_names[int(ga.rel[e])]}) = {v:.3f}"))
+    return [t for t in sequential_terms(ties) if t[0] > 0]
+
+
 def direct_state_equity(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
     """Weighted sum of the stakes state actors hold directly (OWNS, INVESTS_IN, SUBSIDIARY_OF), capped at 1.
 
@@ -83,7 +133,7 @@ def direct_state_equity(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
 
 
 def lookthrough_state_equity(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
-    """Weighted effective stake of the state actors through chains of holdings (cycles included), capped at 1."""
+    """Weighted effective stake of the state actors through chains of non-state holders (cycles included), capped at 1."""
     W = ga.holdings()
     from cnaikg.queries.ownership import _propagate
 
@@ -96,16 +146,14 @@ def state_lab_university_ties(ga: GraphArrays, selected: np.ndarray) -> np.ndarr
     return _noisy_or(ga, sel, ga.rel_weight() > 0)
 
 
-def state_partnerships(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
-    """Noisy-or of PARTNERS_WITH facts with state actors other than universities, labs and programmes."""
+def state_commercial_ties(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
+    """Noisy-or of partnerships (PARTNERS_WITH) and supply ties (SUPPLIES, either way) with state funds, ministries and SOEs.
+
+    Universities, labs and programmes are left to their own components, so no
+    tie is counted twice.
+    """
     sel = selected & ~np.isin(ga.state_kind, [_kind(ga, "university_or_lab"), _kind(ga, "programme")])
-    return _noisy_or(ga, sel, ga.rel_mask("PARTNERS_WITH"))
-
-
-def soe_customers_suppliers(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
-    """Noisy-or of SUPPLIES facts (either direction) with state-owned enterprises and other state actors."""
-    sel = selected & (ga.state_kind != _kind(ga, "programme"))
-    return _noisy_or(ga, sel, ga.rel_mask("SUPPLIES"))
+    return _noisy_or(ga, sel, ga.rel_mask("PARTNERS_WITH", "SUPPLIES"))
 
 
 def state_programmes(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
@@ -116,8 +164,125 @@ def state_programmes(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
 
 def state_diffusion(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
     """Noisy-or diffusion from state actors over weighted facts (both directions), ``diffusion_hops`` rounds of
-    p(v) = max(w_v, 1 - prod over facts u-v of (1 - decay * w_relation * p(u))), from p = state weights."""
+    p(v) = max(w_v, 1 - prod over neighbours u of (1 - min(1, decay * sum of the u-v facts' weights) * p(u))), from p = state weights."""
     return state_diffusion_arrays(ga, selected)
+
+
+def direct_state_equity_terms(ga: GraphArrays, selected: np.ndarray, node: int) -> list[Term]:
+    """One term per state actor holding ``node`` directly: its stake x its weight, with the fact."""
+    from cnaikg.queries.explain import describe_fact
+    from cnaikg.queries.ownership import _holding_fact, stake_note
+
+    col = ga.holdings().getcol(node).tocoo()
+    terms = []
+    for h, v in zip(col.row, col.data):
+        if selected[h] and ga.state_weight[h] * v > 0:
+            f = _holding_fact(ga, int(h), node)
+            terms.append((float(ga.state_weight[h] * v), f"{ga.ids[h]} holds {v:.1%}{stake_note(ga, f)} x weight {ga.state_weight[h]:.2f}: "
+                                                          f"{describe_fact(ga, None, f) if f is not None else '?'}"))
+    terms.sort(key=lambda t: (-t[0], t[1]))
+    return _capped(terms)
+
+
+def _upstream(ga: GraphArrays, node: int) -> np.ndarray:
+    """u[m] = sum over chains m -> ... -> node whose holders other than the last are not state actors, of the product of stakes (u[node] = 1)."""
+    p = ga.config.parameters
+    key = "upstream_keepW"
+    if key not in ga._cache:
+        ga._cache[key] = (sp.diags((~ga.is_state).astype(np.float64)) @ ga.holdings()).tocsr()
+    KW = ga._cache[key]
+    z = np.zeros(ga.n)
+    z[node] = 1.0
+    total = z.copy()
+    for _ in range(int(p["ownership_max_depth"]) - 1):
+        z = KW @ z
+        if not z.any() or z.max() < float(p["ownership_tolerance"]):
+            total += z
+            break
+        total += z
+    return total
+
+
+def lookthrough_state_equity_terms(ga: GraphArrays, selected: np.ndarray, node: int) -> list[Term]:
+    """One term per state actor: its weight x its effective stake through chains of non-state holders, with the strongest chain.
+
+    A chain stops at the first state actor above the company, so the Ministry
+    of Finance's share of the Big Fund is not counted again in the Big Fund's
+    holdings: no such chain is listed.
+    """
+    from cnaikg.queries.explain import describe_fact
+    from cnaikg.queries.ownership import ownership_paths, stake_note
+
+    W = ga.holdings()
+    u = _upstream(ga, node)
+    eff = W @ u
+    terms = []
+    for s in np.flatnonzero(selected & (eff > 0)):
+        v = float(ga.state_weight[s] * eff[s])
+        if v <= 0:
+            continue
+        paths = ownership_paths(ga, int(s), node, k=1, through=~ga.is_state)
+        chain = " ; ".join(describe_fact(ga, None, f) if f is not None else "?" for f in paths[0].facts) if paths else "?"
+        assumed = sorted({stake_note(ga, f) for f in (paths[0].facts if paths else ()) if f is not None} - {""})
+        chain += "".join(assumed)
+        best = paths[0].stake if paths else 0.0
+        more = f" (strongest chain {best:.1%}; other chains or cross-holdings add the rest)" if eff[s] > best + 1e-9 else ""
+        terms.append((v, f"{ga.ids[s]} holds {eff[s]:.1%} effectively x weight {ga.state_weight[s]:.2f}{more}: {chain}"))
+    terms.sort(key=lambda t: (-t[0], t[1]))
+    return _capped(terms)
+
+
+def _kind_selection(name: str) -> Callable[[GraphArrays, np.ndarray], np.ndarray]:
+    def sel(ga: GraphArrays, selected: np.ndarray) -> np.ndarray:
+        k = ga.state_kind
+        if name == "state_lab_university_ties":
+            return selected & (k == _kind(ga, "university_or_lab"))
+        if name == "state_commercial_ties":
+            return selected & ~np.isin(k, [_kind(ga, "university_or_lab"), _kind(ga, "programme")])
+        return selected & (k == _kind(ga, "programme"))
+    return sel
+
+
+def _tie_terms(name: str, relations: tuple[str, ...]) -> Callable[[GraphArrays, np.ndarray, int], list[Term]]:
+    def terms(ga: GraphArrays, selected: np.ndarray, node: int) -> list[Term]:
+        mask = ga.rel_mask(*relations) if relations else ga.rel_weight() > 0
+        return _noisy_or_terms(ga, _kind_selection(name)(ga, selected), mask, node)
+    terms.__doc__ = f"The ties counted by {name}, as additive terms of its noisy-or."
+    return terms
+
+
+def state_diffusion_terms(ga: GraphArrays, selected: np.ndarray, node: int) -> list[Term]:
+    """The last diffusion round at ``node``: one term per weighted fact, decay x relation weight x the neighbour's value one round before.
+
+    A state actor whose own weight exceeds what its neighbours bring counts its weight alone.
+    """
+    from cnaikg.queries.explain import describe_fact
+
+    hops = int(ga.config.parameters.get("diffusion_hops", 4))
+    key = ("diffusion_prev", hops, selected.tobytes())
+    if key not in ga._cache:
+        ga._cache[key] = state_diffusion_arrays(ga, selected, hops=hops - 1)
+    prev = ga._cache[key]
+    base = float(ga.state_weight[node]) if selected[node] else 0.0
+    decay = float(ga.config.parameters["diffusion_decay"])
+    w = ga.rel_weight()
+    # parallel facts with one neighbour add their weights (capped at 1), as in the diffusion itself
+    by_nb: dict[int, list[int]] = {}
+    for e in np.flatnonzero((w > 0) & (ga.src != ga.dst) & ((ga.src == node) | (ga.dst == node))):
+        by_nb.setdefault(int(ga.dst[e]) if ga.src[e] == node else int(ga.src[e]), []).append(int(e))
+    ties = []
+    for u, es in by_nb.items():
+        a = min(sum(decay * float(w[e]) for e in es), 1.0)
+        t = min(a * float(prev[u]), 1.0)
+        if t > 0:
+            es.sort(key=lambda e: (-w[e], e))
+            rels = " + ".join(f"{w[e]:.2f} {ga.rel_names[int(ga.rel[e])]}" for e in es)
+            more = f" (+{len(es) - 1} more facts)" if len(es) > 1 else ""
+            ties.append((t, f"via {ga.ids[u]} (its value {prev[u]:.3f} x min(1, {decay:g} x ({rels})) = {t:.4f}): {describe_fact(ga, es[0])}{more}"))
+    terms = sequential_terms(ties)
+    if base > 0 and base >= sum(v for v, _ in terms) - 1e-15:
+        return [(base, f"{ga.ids[node]} is itself a state actor of weight {base:.2f} (more than its ties bring)")]
+    return terms
 
 
 def _kind(ga: GraphArrays, name: str) -> int:
@@ -126,13 +291,18 @@ def _kind(ga: GraphArrays, name: str) -> int:
 
 #: The declared components, in the order of the README table; weights come from [proximity_weights].
 COMPONENTS: tuple[Component, ...] = (
-    Component("direct_state_equity", direct_state_equity, "stake held directly by state actors, weighted by actor weight; unknown stakes count 5%", ("OWNS", "INVESTS_IN", "SUBSIDIARY_OF")),
-    Component("lookthrough_state_equity", lookthrough_state_equity, "effective stake of state actors through chains of holdings, cycles included", ("OWNS", "INVESTS_IN", "SUBSIDIARY_OF")),
-    Component("state_lab_university_ties", state_lab_university_ties, "noisy-or of ties (any weighted relation) to state universities and labs", ()),
-    Component("state_partnerships", state_partnerships, "noisy-or of partnerships with state funds, ministries, SOEs", ("PARTNERS_WITH",)),
-    Component("soe_customers_suppliers", soe_customers_suppliers, "noisy-or of supply ties (either way) with SOEs and other state actors", ("SUPPLIES",)),
-    Component("state_programmes", state_programmes, "noisy-or of memberships of state programmes", ("MEMBER_OF",)),
-    Component("state_diffusion", state_diffusion, "noisy-or diffusion from state actors over every weighted fact, damped by 0.3 per hop, over at most 4 hops", ()),
+    Component("direct_state_equity", direct_state_equity, "stake held directly by state actors, weighted by actor weight; unknown stakes count 5%",
+              ("OWNS", "INVESTS_IN", "SUBSIDIARY_OF"), direct_state_equity_terms),
+    Component("lookthrough_state_equity", lookthrough_state_equity, "effective stake of state actors through chains of non-state holders, cycles included",
+              ("OWNS", "INVESTS_IN", "SUBSIDIARY_OF"), lookthrough_state_equity_terms),
+    Component("state_lab_university_ties", state_lab_university_ties, "noisy-or of ties (any weighted relation) to state universities and labs", (),
+              _tie_terms("state_lab_university_ties", ())),
+    Component("state_commercial_ties", state_commercial_ties, "noisy-or of partnerships and supply ties (either way) with state funds, ministries and SOEs",
+              ("PARTNERS_WITH", "SUPPLIES"), _tie_terms("state_commercial_ties", ("PARTNERS_WITH", "SUPPLIES"))),
+    Component("state_programmes", state_programmes, "noisy-or of memberships of state programmes", ("MEMBER_OF",),
+              _tie_terms("state_programmes", ("MEMBER_OF",))),
+    Component("state_diffusion", state_diffusion, "noisy-or diffusion from state actors over every weighted fact, damped by 0.3 per hop, over at most 4 hops", (),
+              state_diffusion_terms),
 )
 
 

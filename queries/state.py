@@ -26,8 +26,7 @@ PROXIMITY_COMPONENT_NAMES = (
     "direct_state_equity",
     "lookthrough_state_equity",
     "state_lab_university_ties",
-    "state_partnerships",
-    "soe_customers_suppliers",
+    "state_commercial_ties",
     "state_programmes",
     "state_diffusion",
 )
@@ -46,7 +45,6 @@ _DEFAULT_PARAMETERS: dict[str, Any] = {
     "ownership_max_depth": 50,
     "ownership_prune": 1e-2,
     "supply_sketches": 32,
-    "affiliate_rule_lists": ["us-entity-list"],
     "supply_max_depth": 0,
 }
 

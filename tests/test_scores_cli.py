@@ -44,14 +44,17 @@ def test_features_refuses_bad_dates_and_formats_in_one_line(scores_dir, tmp_path
     assert bad.returncode == 2 and ".parquet or .csv" in bad.stderr
 
 
-def test_explain_prints_components_paths_and_exposure_with_sources(scores_dir):
+def test_explain_prints_components_terms_and_exposure_with_sources(scores_dir):
     out = run_cli("explain", "Chip C", "--data", str(scores_dir), "--top", "5", check=True).stdout
     assert out.startswith("Chip C (chip-c): policy proximity 0.")
     assert "lookthrough_state_equity" in out
     assert "fund-a -[OWNS 2018-01..]-> holdco-b (source: Example Filings 2018-06-01 https://example.org/2018/fund-a)" in out
     assert "listed supplier listed-x: listed-x -[SUPPLIES 2018..]-> chip-c" in out
     js = json.loads(run_cli("explain", "chip-c", "--data", str(scores_dir), "--format", "json", check=True).stdout)
-    assert js[0]["kind"] == "score" and {r["kind"] for r in js} >= {"component", "path", "exposure"}
+    assert js[0]["kind"] == "score" and {r["kind"] for r in js} >= {"component", "term", "exposure", "control"}
+    # every term is counted: the components' contributions add up to the score, the terms to each component's value
+    comps = [r for r in js if r["kind"] == "component"]
+    assert sum(r["value"] for r in comps) == pytest.approx(js[0]["value"], abs=1e-5)
     none = run_cli("explain", "loner-e", "--data", str(scores_dir), check=True).stdout
     assert "no path to any state actor" in none
     missing = run_cli("explain", "Chip Q", "--data", str(scores_dir))
@@ -89,8 +92,9 @@ def test_changes_lists_the_movers_and_the_facts_that_moved_them(scores_dir):
     out = run_cli("changes", "--data", str(scores_dir), "--from", "2022-06-30", "--to", "2024-06-30", check=True).stdout
     first = out.splitlines()[0]
     assert first.startswith("labco-d (LabCo D): policy_proximity 0.")
-    assert "+ fund-a -[INVESTS_IN 2023-01..]-> labco-d" in out
-    assert "+ labco-d -[AFFILIATED_WITH 2019-01..]-> tsinghua" in out
+    assert "+ became true 2023-01: fund-a -[INVESTS_IN 2023-01..]-> labco-d" in out
+    # true since 2019, first published on 2024-03-01: known in the window, not a new tie
+    assert "+ became known 2024-03-01 (true since 2019-01): labco-d -[AFFILIATED_WITH 2019-01..]-> tsinghua" in out
     bad = run_cli("changes", "--data", str(scores_dir), "--from", "2024-01-01", "--to", "2023-01-01")
     assert bad.returncode == 2 and "swap them" in bad.stderr
 
@@ -98,10 +102,12 @@ def test_changes_lists_the_movers_and_the_facts_that_moved_them(scores_dir):
 def test_build_writes_the_features_and_prints_the_top_companies(scores_dir, tmp_path):
     proc = run_cli("build", "--data", str(scores_dir), "--out", str(tmp_path / "out"), check=True)
     assert (tmp_path / "out" / "features.parquet").is_file() and (tmp_path / "out" / "features.csv").is_file()
+    assert json.loads((tmp_path / "out" / "features.csv.json").read_text())["schema_version"] == "2"  # metadata beside the CSV
     head = "top companies by policy proximity (companies that are not state actors themselves):"
     assert head in proc.stdout
     listed = [line.split()[1] for line in proc.stdout.split(head)[1].splitlines()[1:] if line.startswith("  ")]
-    assert listed[0] == "holdco-b"  # 52% held by fund-a: the highest score
+    # labco-d's SOE partnership, programme, Tsinghua tie and fund-a's 8% (0.289) edge out holdco-b's 52% held by fund-a (0.275)
+    assert listed[:2] == ["labco-d", "holdco-b"]
     assert "china-mobile" not in listed  # an SOE is a state actor itself
     assert listed.index("loner-e") > listed.index("chip-c")
 
@@ -117,10 +123,8 @@ def test_the_build_step_shares_the_table_and_explanations(scores_dir, tmp_path):
     assert any("OWNS" in line for line in ex["holdco-b"])
 
 
-def test_the_readme_tables_are_the_generated_ones():
-    from cnaikg.queries.features import readme_tables
+def test_the_tables_of_docs_scores_md_are_the_generated_ones():
+    from cnaikg.queries.features import render_scores_doc, scores_doc_path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    components, columns = readme_tables().split("\n\n", 1)
-    assert components in readme, "regenerate with: python -m cnaikg.queries.features"
-    assert columns in readme, "regenerate with: python -m cnaikg.queries.features"
+    text = scores_doc_path().read_text(encoding="utf-8")
+    assert render_scores_doc(text) == text, "docs/scores.md is stale: run `python -m cnaikg.queries.features`"

@@ -17,10 +17,10 @@ def test_each_component_matches_its_hand_computed_value(skg):
 
     c = proximity_components(skg)
     # a tie's strength is actor weight x relation weight (data/state_actors.toml)
-    assert c.loc["labco-d", "state_partnerships"] == pytest.approx(0.7 * 0.7)  # SOE (0.7) x PARTNERS_WITH (0.7)
+    assert c.loc["labco-d", "state_commercial_ties"] == pytest.approx(0.7 * 0.7)  # SOE (0.7) x PARTNERS_WITH (0.7)
     assert c.loc["labco-d", "state_programmes"] == pytest.approx(0.5 * 0.6)  # programme (0.5) x MEMBER_OF (0.6)
     assert c.loc["chip-c", "state_lab_university_ties"] == pytest.approx(0.6 * 0.6)  # university (0.6) x AFFILIATED_WITH (0.6)
-    assert c.loc["chip-c", "soe_customers_suppliers"] == pytest.approx(0.7 * 0.6)  # SOE customer x SUPPLIES (0.6)
+    assert c.loc["chip-c", "state_commercial_ties"] == pytest.approx(0.7 * 0.6)  # SOE customer x SUPPLIES (0.6)
     assert c.loc["holdco-b", "direct_state_equity"] == pytest.approx(0.5)
 
 
@@ -58,8 +58,8 @@ def test_weights_can_be_overridden_and_unknown_names_are_refused(skg):
     from cnaikg.errors import DataError
     from cnaikg.queries.proximity import policy_proximity
 
-    only_equity = policy_proximity(skg, weights={k: 0.0 for k in ["lookthrough_state_equity", "state_lab_university_ties", "state_partnerships",
-                                                                    "soe_customers_suppliers", "state_programmes", "state_diffusion"]})
+    only_equity = policy_proximity(skg, weights={k: 0.0 for k in ["lookthrough_state_equity", "state_lab_university_ties",
+                                                                    "state_commercial_ties", "state_programmes", "state_diffusion"]})
     assert only_equity["holdco-b"] == pytest.approx(0.5) and only_equity["chip-c"] == 0.0
     with pytest.raises(DataError, match="not a policy-proximity component"):
         policy_proximity(skg, weights={"charisma": 1.0})
@@ -110,17 +110,19 @@ def test_the_shipped_dataset_scores_state_backed_companies_above_zero(kg):
     assert pp.between(0, 1).all()
 
 
-def test_explanations_name_the_components_and_paths_with_their_facts(skg):
+def test_explanations_name_the_components_and_their_counted_terms(skg):
     from cnaikg.queries.explain import explain, explanation_lines
 
     ex = explain(skg, "labco-d")
     contrib = [c["contribution"] for c in ex.components]
     assert contrib == sorted(contrib, reverse=True)  # top first
-    part = next(c for c in ex.components if c["component"] == "state_partnerships")
-    assert part["value"] == pytest.approx(0.49) and part["contribution"] == pytest.approx(0.49 * 0.10)
+    part = next(c for c in ex.components if c["component"] == "state_commercial_ties")
+    assert part["value"] == pytest.approx(0.49) and part["contribution"] == pytest.approx(0.49 * 0.20)
     # PARTNERS_WITH is symmetric: the hop is shown without an arrow head
     assert part["details"] == [
-        "china-mobile -[PARTNERS_WITH 2019-01..]- labco-d (source: Example News 2019-06-01 https://example.org/2019/chip-c)"]
+        "china-mobile -[PARTNERS_WITH 2019-01..]- labco-d (source: Example News 2019-06-01 https://example.org/2019/chip-c); "
+        "tie strength 0.70 (weight of china-mobile) x 0.70 (PARTNERS_WITH) = 0.490"]
+    assert part["terms"][0][0] == pytest.approx(0.49)
     prog = next(c for c in ex.components if c["component"] == "state_programmes")
     assert prog["details"][0].startswith("labco-d -[MEMBER_OF 2019-01..]-> prog-p (source: Example News 2019-06-01")
     # today the strongest path is fund-a's 2023 investment: weight 1.0 x decay 0.3 x INVESTS_IN 0.9
@@ -133,7 +135,9 @@ def test_explanations_name_the_components_and_paths_with_their_facts(skg):
     assert p.hops[0].sources == ("Example News 2019-06-01 https://example.org/2019/chip-c",)
     lines = explanation_lines(ex)
     assert lines[0].startswith(ex.components[0]["component"])
-    assert any(line.startswith("state_partnerships 0.49 (+0.049): china-mobile -[PARTNERS_WITH") for line in lines)
+    assert any(line.startswith("state_commercial_ties 0.49 (+0.098): china-mobile -[PARTNERS_WITH") for line in lines)
+    # every line is a counted term: no path line that the score does not count
+    assert not any(line.startswith("path ") for line in lines)
     assert explanation_lines(explain(skg, "loner-e")) == ["no path to any state actor"]
 
 
@@ -164,11 +168,14 @@ def test_every_component_explains_itself_with_its_fact(skg):
 
     chip = {c["component"]: c for c in explain(skg, "chip-c", top=5).components}
     assert chip["state_lab_university_ties"]["details"] == [
-        "chip-c -[AFFILIATED_WITH 2019-01..]-> tsinghua (source: Example News 2019-06-01 https://example.org/2019/chip-c)"]
-    assert chip["soe_customers_suppliers"]["details"] == [
-        "chip-c -[SUPPLIES 2019-01..]-> china-mobile (source: Example News 2019-06-01 https://example.org/2019/chip-c)"]
+        "chip-c -[AFFILIATED_WITH 2019-01..]-> tsinghua (source: Example News 2019-06-01 https://example.org/2019/chip-c); "
+        "tie strength 0.60 (weight of tsinghua) x 0.60 (AFFILIATED_WITH) = 0.360"]
+    assert chip["state_commercial_ties"]["details"] == [
+        "chip-c -[SUPPLIES 2019-01..]-> china-mobile (source: Example News 2019-06-01 https://example.org/2019/chip-c); "
+        "tie strength 0.70 (weight of china-mobile) x 0.60 (SUPPLIES) = 0.420"]
     hold = {c["component"]: c for c in explain(skg, "holdco-b").components}
     assert hold["direct_state_equity"]["details"] == [
-        "fund-a holds 50.0%: fund-a -[OWNS 2018-01..]-> holdco-b (source: Example Filings 2018-06-01 https://example.org/2018/fund-a)"]
-    # the cycle adds to fund-a's direct 50%: the look-through detail shows the effective 52.1% and its best chain
-    assert hold["lookthrough_state_equity"]["details"][0].startswith("fund-a holds 52.1%: fund-a -[OWNS 2018-01..]-> holdco-b")
+        "fund-a holds 50.0% x weight 1.00: fund-a -[OWNS 2018-01..]-> holdco-b (source: Example Filings 2018-06-01 https://example.org/2018/fund-a)"]
+    # the cycle adds to fund-a's direct 50%: the look-through term is the effective 52.1%, with its strongest chain named as such
+    assert hold["lookthrough_state_equity"]["details"][0].startswith(
+        "fund-a holds 52.1% effectively x weight 1.00 (strongest chain 50.0%; other chains or cross-holdings add the rest): fund-a -[OWNS 2018-01..]-> holdco-b")

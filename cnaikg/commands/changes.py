@@ -1,4 +1,8 @@
-"""`cnaikg changes --from DATE --to DATE`: the companies whose scores moved most, and the facts that moved them."""
+"""`cnaikg changes --from DATE --to DATE`: the companies whose scores moved most, and the facts that moved them.
+
+Each fact is labelled: "became true" (its validity starts in the window),
+"became known" (true earlier, first published in the window) or "ended".
+"""
 
 from __future__ import annotations
 
@@ -41,4 +45,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{r.id} ({r.name}): {args.column} {r.before:.3f} -> {r.after:.3f} ({r.delta:+.3f})")
         for f in r.facts:
             print(f"    {f}")
+    if not df.empty and any(len(k) for k in df.became_known):
+        print("\n'became known' facts were already true at --from by their own dates: the move is news to the data, not a change in the company's ties")
     return 0
