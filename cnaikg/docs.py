@@ -103,6 +103,14 @@ def _feature_schema(arg: str) -> str:
     return str(features.schema_markdown())
 
 
+@block("scores")
+def _scores(arg: str) -> str:
+    """The scores tables of docs/scores.md (cnaikg.queries.features.scores_tables: components and feature columns)."""
+    from cnaikg.queries import features
+
+    return str(features.scores_tables())
+
+
 @block("proximity-components")
 def _components(arg: str) -> str:
     """The policy-proximity components with their weights (cnaikg.queries.proximity.component_table)."""
