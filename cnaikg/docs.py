@@ -111,6 +111,14 @@ def _scores(arg: str) -> str:
     return str(features.scores_tables())
 
 
+@block("labels")
+def _labels(arg: str) -> str:
+    """Neo4j labels of the entity types (cnaikg.graph.store.writer.labels_table), the table of docs/cypher.md."""
+    from cnaikg.graph.store.writer import labels_table
+
+    return str(labels_table())
+
+
 @block("proximity-components")
 def _components(arg: str) -> str:
     """The policy-proximity components with their weights (cnaikg.queries.proximity.component_table)."""
@@ -348,7 +356,7 @@ def render(text: str, *, only: set[str] | None = None, where: str = "text") -> s
             raise DocsError(f"{where}: {exc}") from None
         body = m.group("body")
         if "\n" in body or "\n" in made:  # a block: content on its own lines
-            new = f"\n{made}\n"
+            new = f"\n{made.rstrip(chr(10))}\n"
         else:  # an inline figure
             new = made
         return f"{m.group('begin')}{new}{m.group('end')}"

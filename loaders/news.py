@@ -829,6 +829,14 @@ def _compare_investment(kg: "KnowledgeGraph", c: Candidate, same: list["Fact"]) 
     year, rnd = c.since[:4], c.properties.get("round", "")
     for f in same:
         f_amount, f_cur, f_year = _num(f.properties.get("amount", "")), str(f.properties.get("currency", "")), str(f.since)[:4]
+        # an article's "raised $X" may be the round's size: the same sum as the curated round_amount in another year is a conflict too
+        r_amount, r_cur = _num(f.properties.get("round_amount", "")), str(f.properties.get("round_currency", ""))
+        if (amount is not None and r_amount is not None and cur == r_cur and abs(amount - r_amount) < 0.5
+                and year and f_year and year != f_year):
+            c.kind, c.curated = "conflict", _fact_text(f)
+            c.conflict = (f"the article dates the {amount:,.0f} {cur} round in which {c.subject} invested in {c.object} to {year}; "
+                          f"the curated data dates it {f.since}")
+            return c
         if amount is not None and f_amount is not None and cur == f_cur:
             if abs(amount - f_amount) < 0.5 and year and f_year and year != f_year:
                 c.kind, c.curated = "conflict", _fact_text(f)

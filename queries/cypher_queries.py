@@ -3,12 +3,19 @@
 Each file starts with ``//`` comment lines::
 
     // description: The supply chain of a company: every supplier up to N hops upstream.
-    // param company (string): entity id of the company, e.g. 'lab-a'
+    // param company (entity): the company: an id, a name or a ticker, e.g. 'lab-a'
     // param hops (integer, default 3): how many SUPPLIES hops to follow (1 to 6)
     // use: cnaikg cypher --name supply-chain --param company=deepseek --param hops=2
 
 A description or use may continue on following ``//`` lines that do not start a
 new key. The query name is the file name without ``.cypher``.
+
+Parameter types: ``string``, ``integer``, ``float``, ``boolean``, ``list``
+(``a|b``), ``entity`` (an entity id; the command line resolves a name, ticker or
+alias to it the way `cnaikg resolve` does), ``date`` (YYYY, YYYY-MM or
+YYYY-MM-DD, sent as a Cypher DATE: the first day of the period) and
+``end_date`` (the same, but the last day of the period: ``to=2024`` means
+2024-12-31).
 
 >>> q = get_query("supply-chain")
 >>> q.params[0].name, q.params[1].default
@@ -29,7 +36,7 @@ from cnaikg.errors import KGError
 
 __all__ = ["QueryParam", "CannedQuery", "parse_query", "load_queries", "get_query", "queries_folder", "coerce", "PARAM_TYPES"]
 
-PARAM_TYPES = ("string", "integer", "float", "boolean", "date", "list")
+PARAM_TYPES = ("string", "integer", "float", "boolean", "date", "end_date", "list", "entity")
 _REQUIRED = object()
 _PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)(?:\s*,\s*default\s+(?P<default>.*?))?\)\s*:\s*(?P<desc>.*)$")
 _KEY = re.compile(r"^(description|use|param)\b")
@@ -44,6 +51,8 @@ def coerce(value: str, type_: str, *, name: str = "value") -> Any:
 
     >>> coerce("3", "integer"), coerce("yes", "boolean"), coerce("a|b", "list"), coerce("null", "string")
     (3, True, ['a', 'b'], None)
+    >>> coerce("2024", "date"), coerce("2024", "end_date"), coerce("2024-02", "end_date")
+    (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31), datetime.date(2024, 2, 29))
     """
     if value.strip().lower() == "null":
         return None
@@ -61,15 +70,15 @@ def coerce(value: str, type_: str, *, name: str = "value") -> Any:
             raise ValueError(value)
         if type_ == "list":
             return [v for v in value.split("|") if v]
-        if type_ == "date":
-            from cnaikg.graph.dates import is_date
+        if type_ in ("date", "end_date"):
+            from cnaikg.graph.dates import parse_date
 
-            if not is_date(value):
-                raise ValueError(value)
+            d = parse_date(value.strip())
+            return d.start if type_ == "date" else d.end
         return value
     except ValueError:
         raise QueryError(f"parameter {name}: {value!r} is not a {type_}; e.g. "
-                         + {"integer": "3", "float": "0.5", "boolean": "true", "date": "2024-06-30", "list": "a|b"}.get(type_, "text")) from None
+                         + {"integer": "3", "float": "0.5", "boolean": "true", "date": "2024-06-30, 2024-06 or 2024", "end_date": "2024-06-30, 2024-06 or 2024", "list": "a|b"}.get(type_, "text")) from None
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,11 @@ class QueryParam:
     type: str
     default: Any = _REQUIRED
     description: str = ""
+
+    @property
+    def names_entity(self) -> bool:
+        """True when the value is an entity id (the command line resolves names and tickers to it)."""
+        return self.type == "entity"
 
     @property
     def required(self) -> bool:

@@ -50,3 +50,14 @@ def run_cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict 
     if check and proc.returncode != 0:
         raise AssertionError(f"cnaikg {' '.join(args)} exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
     return proc
+
+
+@pytest.fixture(scope="session")
+def curated_server(kg, tmp_path_factory):
+    """One real bundled Bolt server for the session, serving the shipped graph read-only (and a scratch database)."""
+    from cnaikg.graph.store.server import LocalServer
+
+    srv = LocalServer(kg, cache_dir=tmp_path_factory.mktemp("bolt-cache"))
+    srv.start()
+    yield srv
+    srv.stop()

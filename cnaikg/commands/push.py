@@ -1,7 +1,9 @@
 """Load the graph into a Neo4j 5 or Aura database: batched UNWIND ... MERGE on the entity id, provenance kept.
 
-Pushing the same graph twice changes nothing; a push interrupted halfway completes
-when rerun. The password is read from an environment variable (NEO4J_PASSWORD
+Into an empty database the push CREATEs (fast); into one that holds data it
+MERGEs on ids, so pushing the same graph twice changes nothing and a push
+interrupted halfway completes when rerun. --uri must be a Bolt address
+(bolt://, neo4j://, bolt+s://, neo4j+s://), not the Neo4j Browser's http://. The password is read from an environment variable (NEO4J_PASSWORD
 unless --password-env says otherwise). Prints node and relationship counts after.
 
 Example:
@@ -30,7 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cnaikg.graph.neo4j_writer import GraphWriter, connect
+    from cnaikg.graph.store.writer import GraphWriter, connect
     from cnaikg.output import emit
 
     kg = load_graph(args)

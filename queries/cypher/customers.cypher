@@ -1,5 +1,5 @@
 // description: Downstream of a supplier: every direct and indirect customer up to N SUPPLIES hops.
-// param company (string): entity id of the supplier, e.g. 'smic'
+// param company (entity): the supplier (id, name or ticker), e.g. 'smic'
 // param hops (integer, default 2): how many SUPPLIES hops to follow downstream (1 to 6)
 // use: who would be hit if this supplier stopped delivering; cnaikg cypher --name customers --param company=smic
 MATCH p = (s:Entity {id: $company})-[:SUPPLIES*1..6]->(customer:Entity)

@@ -1,5 +1,5 @@
 // description: Companies on an export-control or sanctions list, with the date added and their direct customers and suppliers.
-// param list (string, default "us-entity-list"): entity id of the list
+// param list (entity, default "us-entity-list"): the list (id or name)
 // use: exposure screening: who buys from or sells to listed entities; cnaikg cypher --name export-control
 MATCH (c:Entity)-[l:ON_LIST]->(:Entity {id: $list})
 OPTIONAL MATCH (c)-[:SUPPLIES]->(customer:Entity)

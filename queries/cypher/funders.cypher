@@ -1,5 +1,5 @@
 // description: Who funds a company, directly and through intermediaries (INVESTS_IN, OWNS, FUNDS chains), with the shortest chain.
-// param company (string): entity id of the funded company, e.g. 'moonshot-ai'
+// param company (entity): the funded company (id, name or ticker), e.g. 'moonshot-ai'
 // param hops (integer, default 3): longest chain of funding links to follow (1 to 5)
 // use: find the state money behind a lab, e.g. a state fund investing through a holding;
 //   cnaikg cypher --name funders --param company=zhipu-ai

@@ -1,5 +1,5 @@
 // description: Listed companies and ETFs by exchange, with ticker, board and listing kind.
-// param exchange (string, default null): entity id of one exchange (e.g. 'sse'); null lists every exchange
+// param exchange (entity, default null): one exchange (id or name) (e.g. 'sse'); null lists every exchange
 // use: a ticker sheet for market data; cnaikg cypher --name listings --param exchange=hkex --format csv
 MATCH (c:Entity)-[l:LISTED_ON]->(x:Exchange)
 WHERE $exchange IS NULL OR x.id = $exchange

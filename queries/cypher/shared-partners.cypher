@@ -1,6 +1,6 @@
 // description: Partners shared by two companies (PARTNERS_WITH is symmetric, so direction is ignored).
-// param a (string): entity id of the first company, e.g. 'zhipu-ai'
-// param b (string): entity id of the second company, e.g. 'moonshot-ai'
+// param a (entity): the first company (id, name or ticker), e.g. 'zhipu-ai'
+// param b (entity): the second company (id, name or ticker), e.g. 'moonshot-ai'
 // use: find common universities, clouds or labs; cnaikg cypher --name shared-partners --param a=zhipu-ai --param b=baidu
 MATCH (x:Entity {id: $a})-[:PARTNERS_WITH]-(p:Entity)-[:PARTNERS_WITH]-(y:Entity {id: $b})
 WHERE p <> x AND p <> y

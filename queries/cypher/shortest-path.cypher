@@ -1,6 +1,6 @@
 // description: The shortest path between two entities over any relationship, in either direction (at most 8 hops).
-// param from (string): entity id where the path starts, e.g. 'deepseek'
-// param to (string): entity id where the path ends, e.g. 'big-fund-ii'
+// param from (entity): where the path starts (id, name or ticker), e.g. 'deepseek'
+// param to (entity): where the path ends (id, name or ticker), e.g. 'big-fund-ii'
 // use: explain how two actors are connected; cnaikg cypher --name shortest-path --param from=deepseek --param to=smic
 MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
 MATCH p = shortestPath((a)-[*..8]-(b))

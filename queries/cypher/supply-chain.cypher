@@ -1,5 +1,5 @@
 // description: The supply chain of a company: every supplier up to N hops upstream, with the shortest distance and one chain.
-// param company (string): entity id of the company whose suppliers you want, e.g. 'deepseek'
+// param company (entity): the company (id, name or ticker) whose suppliers you want, e.g. 'deepseek'
 // param hops (integer, default 3): how many SUPPLIES hops to follow upstream (1 to 6)
 // use: map upstream dependencies (chips, foundries, tools) of a lab before an export-control review;
 //   cnaikg cypher --name supply-chain --param company=deepseek --param hops=3
