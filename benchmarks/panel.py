@@ -74,5 +74,32 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if best < TARGET_S else 1
 
 
+#: `make bench` sizes (benchmarks/run.py): dates every ..., repeats (the best is kept)
+RUN_SIZES = {"tiny": ("year", 1), "quick": ("quarter", 1), "full": ("quarter", 3)}
+
+
+def run(size: str = "quick") -> list:
+    """The benchmark contract (benchmarks/common.py): the features panel against the same tables built date by date."""
+    from common import Row, at_most
+
+    from cnaikg.graph import build_graph
+    from cnaikg.queries.features import features_panel, panel_dates
+
+    every, repeat = RUN_SIZES[size]
+    dates = panel_dates("2018-01-01", "2025-06-30", every)
+    ours, ref = [], []
+    for _ in range(repeat):
+        kg = build_graph()
+        t0 = time.perf_counter()
+        features_panel(kg, dates)
+        ours.append(time.perf_counter() - t0)
+        kg = build_graph()
+        t0 = time.perf_counter()
+        by_hand(kg, dates)
+        ref.append(time.perf_counter() - t0)
+    return [Row(f"features panel, {len(dates)} dates (every {every})", min(ours), "s", best="features() date by date",
+                best_value=min(ref), target=at_most(TARGET_S, "s") if every == "quarter" else None)]
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,6 +4,7 @@ One command, one run:
 
     .venv/bin/python benchmarks/scores.py                         # 100k, 300k and 1M nodes, 5 edges per node
     .venv/bin/python benchmarks/scores.py --sizes 100000 --samples 64
+    .venv/bin/python benchmarks/run.py --only scores              # its rows in the table of `make bench`
 
 For each size: generate the synthetic registry (benchmarks/synthetic.py),
 time every feature group of ``features_arrays`` (our code, scipy CSR built
@@ -214,6 +215,40 @@ def _nx_graph(ga, A):
     coo = A.tocoo()
     G.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()))
     return G
+
+
+#: `make bench` sizes (benchmarks/run.py): node counts, betweenness sources, repeats, networkx up to
+RUN_SIZES = {"tiny": ([1_000], 8, 1, 0), "quick": ([100_000], 64, 3, 0), "full": ([100_000, 300_000, 1_000_000], 64, 3, 100_000)}
+
+
+def run(size: str = "quick") -> list:
+    """The benchmark contract (benchmarks/common.py): each timed feature against the fastest of igraph and networkit.
+
+    Targets (stated for 1M nodes and 5M edges): PageRank and sampled betweenness at most 1.5x the fastest reference,
+    every feature but betweenness under 30 s, the whole table under 90 s, peak memory under 8 GB.
+    """
+    from common import Row, at_most, ratio_at_most
+
+    sizes, samples, repeat, nx_max = RUN_SIZES[size]
+    args = argparse.Namespace(edges_per_node=5.0, samples=samples, seed=1, threads=2, repeat=repeat, networkx_max=nx_max)
+    out = []
+    for n in sizes:
+        for r in run_size(n, args):
+            refs = {lib: r[f"{lib}_s"] for lib in ("igraph", "networkit") if f"{lib}_s" in r}
+            best = min(refs, key=lambda lib: refs[lib]) if refs else ""
+            feature = r["feature"]
+            target = None
+            if size != "tiny" and feature in ("pagerank", "betweenness"):
+                target = ratio_at_most(1.5)
+            elif n >= 1_000_000 and feature.startswith("ALL features except"):
+                target = at_most(30, "s")
+            elif n >= 1_000_000 and feature.startswith("ALL features (betweenness"):
+                target = at_most(90, "s")
+            out.append(Row(f"{feature}, {n:,} nodes", r["ours_s"], "s", best=best, best_value=refs.get(best), target=target))
+            if feature.startswith("ALL features (betweenness") and "peak RSS" in r.get("note", ""):
+                gb = float(r["note"].split("peak RSS ")[1].split(" GB")[0])
+                out.append(Row(f"peak memory, {n:,} nodes", gb, "GB", target=at_most(8, "GB") if n >= 1_000_000 else None))
+    return out
 
 
 def main() -> int:

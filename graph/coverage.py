@@ -69,9 +69,12 @@ CHINA = frozenset({"china", "hong-kong", "macau"})
 
 
 class _DatasetLike(Protocol):
-    entities: Mapping[str, Entity]
-    facts: list[Fact]
-    sources: Mapping[str, Source]
+    @property
+    def entities(self) -> Mapping[str, Entity]: ...  # read-only, so a Dataset's dict fits (mypy)
+    @property
+    def facts(self) -> list[Fact]: ...
+    @property
+    def sources(self) -> Mapping[str, Source]: ...
 
 
 @dataclass

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from cnaikg.io import write_csv_atomic, write_json_atomic
 
 if TYPE_CHECKING:
-    from cnaikg.build import BuildContext
+    from cnaikg.context import BuildContext
     from cnaikg.graph.kg import KnowledgeGraph
 
 __all__ = ["NodeLinkExporter", "CsvExporter", "build_graph_json", "build_tables", "entity_rows", "fact_rows"]

@@ -486,9 +486,9 @@ def find_mentions(kg: "KnowledgeGraph", text: str) -> list[Mention]:
     for k, (a, z, tick) in enumerate(tickers):
         if k in attached or any(m.start <= a < m.end for m in out):
             continue
-        m = res.resolve(tick)
-        if m.resolved and m.method == "ticker":
-            out.append(Mention(m.entity_id or "", tick, a, z, "ticker", tick))
+        hit = res.resolve(tick)  # (not `m`: that name holds a regex match above; mypy)
+        if hit.resolved and hit.method == "ticker":
+            out.append(Mention(hit.entity_id or "", tick, a, z, "ticker", tick))
     return sorted(out, key=lambda m: m.start)
 
 

@@ -50,7 +50,7 @@ class GraphArrays:
     symmetric: frozenset[str] = frozenset()
     as_of: Any = None  # the view's date (datetime.date), None for an undated graph: decides which rules are in force
     _index: dict[str, int] | None = field(default=None, repr=False)
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # keys: names or (name, ...) tuples
 
     # ---------------------------------------------------------------- construction
     @classmethod

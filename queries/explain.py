@@ -166,7 +166,7 @@ def explain_arrays(ga: GraphArrays, node: int, *, top: int = 3, score: float | N
         score = float(s[node])
     weights = ga.config.proximity_weights
     total = sum(float(weights[c.name]) for c in COMPONENTS)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in COMPONENTS:
         v = float(comps[c.name][node])
         if v > 0:

@@ -184,7 +184,7 @@ def bind_params(query: CannedQuery, params: Mapping[str, str] | None = None) -> 
 
 def rdf_store(kg: "KnowledgeGraph", *, engine: str = "oxigraph", with_ontology: bool = True) -> "Graph":
     """An rdflib Graph holding ``kg`` as RDF (and the ontology), in the Oxigraph store or rdflib's memory store."""
-    from cnaikg.graph.ontology_rdf import ontology_graph
+    from cnaikg.graph.rdf.ontology import ontology_graph
     from cnaikg.graph.rdf import kg_to_rdf
 
     if engine not in ENGINES:
@@ -281,8 +281,9 @@ def sparql(g: "Graph | KnowledgeGraph", query: str, *, engine: str = "oxigraph",
             return SparqlRows([{"ask": bool(res.askAnswer)}], ["ask"])
         if res.type != "SELECT":
             raise StoreError(f"only SELECT and ASK queries return rows; this is a {res.type} query")
-        names = [str(v) for v in res.vars]
-        return SparqlRows([{n: _python(row[i], g, full_iris) for i, n in enumerate(names)} for row in res], names)
+        names = [str(v) for v in res.vars or ()]
+        rows: list[Any] = list(res)  # SELECT: ResultRow tuples
+        return SparqlRows([{n: _python(row[i], g, full_iris) for i, n in enumerate(names)} for row in rows], names)
     except StoreError:
         raise
     except Exception as exc:  # parser and engine errors come in many types

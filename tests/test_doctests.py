@@ -16,7 +16,7 @@ def _modules():
     for pkg in PACKAGES:
         mod = importlib.import_module(pkg)
         names.append(pkg)
-        names += [f"{pkg}.{m.name}" for m in pkgutil.iter_modules(mod.__path__) if not m.ispkg and m.name != "__main__"]
+        names += [m.name for m in pkgutil.walk_packages(mod.__path__, prefix=f"{pkg}.") if not m.name.endswith("__main__")]  # subpackages too
     return sorted(set(names))
 
 

@@ -9,7 +9,7 @@ from rdflib.namespace import PROV
 
 from cnaikg import registry
 from cnaikg.errors import LoaderError
-from cnaikg.graph.ontology_rdf import SCHEMA, WD, rdf_namespaces, relation_iri
+from cnaikg.graph.rdf.ontology import SCHEMA, WD, rdf_namespaces, relation_iri
 from cnaikg.graph.rdf import kg_from_rdf, kg_to_rdf, read_rdf, statements_without_source
 from conftest import run_cli
 from rdf_fixtures import comparable, rdf_data_dir, rdf_kg, shipped_kg

@@ -7,7 +7,7 @@ import shutil
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from cnaikg.graph.ontology import load_ontology
-from cnaikg.graph.ontology_rdf import (
+from cnaikg.graph.rdf.ontology import (
     CLASS_ALIGNMENT,
     RELATION_ALIGNMENT,
     SCHEMA,
@@ -22,7 +22,7 @@ from cnaikg.paths import data_dir
 
 def test_shipped_ontology_ttl_is_exactly_what_ontology_toml_generates():
     shipped = (data_dir() / "ontology.ttl").read_text(encoding="utf-8")
-    assert shipped == ontology_turtle(), "data/ontology.ttl is stale: run `python -m cnaikg.graph.ontology_rdf` and commit the result"
+    assert shipped == ontology_turtle(), "data/ontology.ttl is stale: run `python -m cnaikg.graph.rdf.ontology` and commit the result"
 
 
 def test_every_entity_type_is_a_class_and_every_relationship_a_property_under_the_meta_namespace():

@@ -130,6 +130,19 @@ def test_cli_list_and_errors(tmp_path):
     assert none.returncode == 2 and "give exactly one of" in none.stderr
 
 
+def test_cli_user_mistakes_are_one_line_and_entities_may_be_named_by_ticker():
+    """A bad date or an unknown entity is one line on stderr and exit 2, never a traceback or a silent empty answer."""
+    for args, message in [(["--as-of", "2024-13-01", "SELECT * { ?s ?p ?o } LIMIT 1"], "--as-of: '2024-13-01' is not a valid date"),
+                          (["--name", "provenance", "--param", "entity=nobody-at-all"], "--param entity=nobody-at-all: nothing matches"),
+                          (["--name", "nope"], "no canned SPARQL query named 'nope'")]:
+        bad = run_cli("sparql", *args)
+        lines = [ln for ln in bad.stderr.splitlines() if "error" in ln]
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(lines) == 1 and message in lines[0], bad.stderr
+    by_ticker = run_cli("sparql", "--name", "supply-chain", "--param", "company=0981.HK", "--format", "csv", check=True).stdout
+    by_id = run_cli("sparql", "--name", "supply-chain", "--param", "company=smic", "--format", "csv", check=True).stdout
+    assert by_ticker == by_id and len(by_id.splitlines()) > 1
+
+
 def test_canned_queries_on_the_shipped_graph():
     store = rdf_store(shipped_kg())
     listed = {(r["entity"], r["list"]) for r in run_canned(store, "export-control")}

@@ -8,7 +8,7 @@ xsd:, owl:, skos:, dcterms:, wd:) are predeclared.
 Examples:
   cnaikg sparql --list
   cnaikg sparql --name export-control --format csv
-  cnaikg sparql --name supply-chain --param company=smic
+  cnaikg sparql --name supply-chain --param company=smic      # an entity by id, name or ticker (0981.HK)
   cnaikg sparql --name as-of --param asOf=2021-01-01 --format json
   cnaikg sparql 'SELECT ?lab ?name WHERE { ?lab cnaikg:category "model_lab" ; rdfs:label ?name FILTER(lang(?name)="zh") }'
 """
@@ -66,8 +66,29 @@ def run(args: argparse.Namespace) -> int:
         raise KGError("give exactly one of: a QUERY, --name NAME (see --list) or --file FILE.rq")
     if args.param and not args.name:
         raise KGError("--param works with canned queries (--name); write the values into your own query")
+    kg = None
+    if not args.rdf:
+        from cnaikg.graph.kg import KnowledgeGraph
+
+        kg = KnowledgeGraph.from_dataset(args.data)
+        if args.as_of:
+            try:
+                kg = kg.as_of(args.as_of)
+            except ValueError as exc:
+                raise KGError(f"--as-of: {exc}") from None
+    elif args.as_of:
+        raise KGError("--as-of filters the curated data; with --rdf use the as-of canned query instead")
     if args.name:
-        text = bind_params(canned_query(args.name), _params(args.param))
+        query = canned_query(args.name)
+        params = _params(args.param)
+        if kg is not None:  # an entity may be named by id, name, alias or ticker; nothing that matches none is run
+            for key, value in params.items():
+                if query.params.get(key, ("", ""))[0] == "entity":
+                    try:
+                        params[key] = kg.resolve(value).id
+                    except KGError as exc:
+                        raise KGError(f"--param {key}={value}: {exc}") from None
+        text = bind_params(query, params)
     elif args.file:
         try:
             with open(args.file, encoding="utf-8") as fh:
@@ -80,22 +101,15 @@ def run(args: argparse.Namespace) -> int:
         print(text)
         return 0
     with stage("loading the graph into the SPARQL store"):
-        if args.rdf:
-            from cnaikg.graph.ontology_rdf import ontology_graph
+        if kg is None:
             from cnaikg.graph.rdf import read_rdf
+            from cnaikg.graph.rdf.ontology import ontology_graph
 
-            if args.as_of:
-                raise KGError("--as-of filters the curated data; with --rdf use the as-of canned query instead")
             g = read_rdf(args.rdf)
             g += ontology_graph()
             if args.engine == "oxigraph":
                 g = to_oxigraph(g)
         else:
-            from cnaikg.graph.kg import KnowledgeGraph
-
-            kg = KnowledgeGraph.from_dataset(args.data)
-            if args.as_of:
-                kg = kg.as_of(args.as_of)
             g = rdf_store(kg, engine=args.engine)
     with stage("running the query"):
         rows = sparql(g, text, engine=args.engine, full_iris=args.full_iris)

@@ -34,7 +34,7 @@ set, so every match is on ``id``.
 >>> is_write_query("MATCH (n) WHERE n.name = 'SET' RETURN n")
 False
 >>> write_clause("MATCH (n:Entity {id: $id}) DETACH DELETE n")
-'DETACH'
+'DETACH DELETE'
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ alignment with schema.org, the W3C Organization Ontology and PROV-O
 there names a declared type, and types without an entry still get a class.
 
 Regenerate data/ontology.ttl after editing ontology.toml with
-``python -m cnaikg.graph.ontology_rdf`` (a test fails while the two differ).
+``python -m cnaikg.graph.rdf.ontology`` (a test fails while the two differ).
 
 >>> from cnaikg.graph.ontology import load_ontology
 >>> ns = rdf_namespaces(load_ontology())
@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Mapping
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS, DefinedNamespace
 
 from cnaikg.errors import OntologyError
-from cnaikg.graph.ontology import Ontology, load_ontology
+from cnaikg.graph.ontology import Ontology, PropertySpec, load_ontology
 
 __all__ = [
     "RdfNamespaces",
@@ -117,7 +117,7 @@ FIXED_TERMS: tuple[tuple[str, str, str, str], ...] = (
     ("relation", "data", "relation", "The relationship type of a statement, as written in ontology.toml (e.g. INVESTS_IN)."),
 )
 
-_EXTERNAL = {"schema": SCHEMA, "org": ORG, "prov": PROV, "owl": OWL, "rdfs": RDFS, "rdf": RDF, "xsd": XSD, "dcterms": DCTERMS, "skos": SKOS, "wd": WD}
+_EXTERNAL: dict[str, Namespace | type[DefinedNamespace]] = {"schema": SCHEMA, "org": ORG, "prov": PROV, "owl": OWL, "rdfs": RDFS, "rdf": RDF, "xsd": XSD, "dcterms": DCTERMS, "skos": SKOS, "wd": WD}
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class RdfNamespaces:
     source: Namespace
     ontology_iri: URIRef
 
-    def prefixes(self) -> dict[str, Namespace]:
+    def prefixes(self) -> dict[str, Namespace | type[DefinedNamespace]]:
         """Prefix -> namespace, for serialisers and SPARQL headers (``cnaikg``, ``ent``, ``stmt``, ``src``, standard ones)."""
         return {"cnaikg": self.ont, "ent": self.entity, "stmt": self.statement, "src": self.source, **_EXTERNAL}
 
@@ -284,24 +284,24 @@ def ontology_graph(onto: Ontology | None = None) -> Graph:
             g.add((c, SKOS.scopeNote, Literal(f"category: {cat}")))
 
     # relationship types and their properties
-    props: dict[str, list[tuple[str, object]]] = {}
-    for r, spec in onto.relation_types.items():
+    props: dict[str, list[tuple[str, PropertySpec]]] = {}
+    for r, rspec in onto.relation_types.items():
         p = relation_iri(ns, r)
         g.add((p, RDF.type, OWL.ObjectProperty))
-        if spec.symmetric:
+        if rspec.symmetric:
             g.add((p, RDF.type, OWL.SymmetricProperty))
         g.add((p, RDFS.label, Literal(r.lower().replace("_", " "), lang="en")))
-        if spec.description:
-            g.add((p, RDFS.comment, Literal(spec.description, lang="en")))
+        if rspec.description:
+            g.add((p, RDFS.comment, Literal(rspec.description, lang="en")))
         g.add((p, SKOS.notation, Literal(r)))
         g.add((p, RDFS.isDefinedBy, O))
-        for t in spec.domain:
+        for t in rspec.domain:
             g.add((p, SCHEMA.domainIncludes, class_iri(ns, t)))
-        for t in spec.range:
+        for t in rspec.range:
             g.add((p, SCHEMA.rangeIncludes, class_iri(ns, t)))
         for sup in RELATION_ALIGNMENT.get(r, ()):
             g.add((p, RDFS.subPropertyOf, sup))
-        for pname, pspec in spec.properties.items():
+        for pname, pspec in rspec.properties.items():
             props.setdefault(pname, []).append((r, pspec))
     for pname, uses in props.items():
         term = property_iri(ns, pname)
@@ -310,17 +310,17 @@ def ontology_graph(onto: Ontology | None = None) -> Graph:
         g.add((term, SKOS.notation, Literal(pname)))
         g.add((term, SCHEMA.domainIncludes, ns.ont.Statement))
         g.add((term, RDFS.isDefinedBy, O))
-        types = {PROPERTY_DATATYPES.get(ps.type, RDFS.Literal) for _, ps in uses}  # type: ignore[attr-defined]
+        types = {PROPERTY_DATATYPES.get(ps.type, RDFS.Literal) for _, ps in uses}
         g.add((term, RDFS.range, types.pop() if len(types) == 1 else RDFS.Literal))
         for r, ps in uses:
-            desc = ps.description or pname  # type: ignore[attr-defined]
-            extra = f" One of: {', '.join(ps.values)}." if ps.values else ""  # type: ignore[attr-defined]
+            desc = ps.description or pname
+            extra = f" One of: {', '.join(ps.values)}." if ps.values else ""
             g.add((term, RDFS.comment, Literal(f"{r}: {desc}{extra}", lang="en")))
     return g
 
 
 _HEADER = """# cnaikg ontology in OWL/RDFS, aligned with schema.org, the W3C Organization Ontology and PROV-O.
-# GENERATED from data/ontology.toml by `python -m cnaikg.graph.ontology_rdf`: do not edit by hand.
+# GENERATED from data/ontology.toml by `python -m cnaikg.graph.rdf.ontology`: do not edit by hand.
 # Data model: each relationship is a direct triple (ent:a cnaikg:investsIn ent:b) and a cnaikg:Statement
 # node (rdf:subject/rdf:predicate/rdf:object) carrying cnaikg:since/until, properties, cnaikg:confidence
 # and prov:wasDerivedFrom links to cnaikg:Source documents.

@@ -45,7 +45,7 @@ from cnaikg.errors import LoaderError
 from cnaikg.graph.dates import parse_date
 from cnaikg.graph.model import Entity, Fact, Source
 from cnaikg.graph.ontology import Ontology, load_ontology
-from cnaikg.graph.ontology_rdf import (
+from cnaikg.graph.rdf.ontology import (
     IDENTIFIER_PREDICATES,
     SCHEMA,
     WD,
@@ -58,7 +58,7 @@ from cnaikg.graph.ontology_rdf import (
 )
 
 if TYPE_CHECKING:
-    from cnaikg.build import BuildContext
+    from cnaikg.context import BuildContext
     from cnaikg.graph.kg import KnowledgeGraph
 
 __all__ = [
@@ -255,7 +255,7 @@ def _local(iri: Any, base: Any) -> str:
 
 
 def _lit(g: Graph, s: Any, p: Any, *, lang: str | None = None) -> str:
-    for o in sorted(g.objects(s, p)):
+    for o in sorted(g.objects(s, p)):  # type: ignore[type-var]  # rdflib terms order, Node does not declare it
         if lang is None or getattr(o, "language", None) == lang:
             return str(o)
     return ""
@@ -275,8 +275,8 @@ def kg_from_rdf(g: "Graph | str | Path", *, ontology: Ontology | None = None) ->
     onto = ontology or load_ontology()
     ns = rdf_namespaces(onto)
     types = {class_iri(ns, t): t for t in onto.entity_types}
-    relations = {relation_iri(ns, r): r for r in onto.relation_types}
-    ident_keys = {identifier_iri(ns, k): k for k in IDENTIFIER_PREDICATES}
+    relations: dict[Any, str] = {relation_iri(ns, r): r for r in onto.relation_types}
+    ident_keys: dict[Any, str] = {identifier_iri(ns, k): k for k in IDENTIFIER_PREDICATES}
 
     sources: dict[Any, Source] = {}
     for n in g.subjects(RDF.type, ns.ont.Source):
@@ -323,7 +323,7 @@ def kg_from_rdf(g: "Graph | str | Path", *, ontology: Ontology | None = None) ->
         specs = onto.relation(rel).properties
         props = {}
         for pname, spec in specs.items():
-            lits = sorted(g.objects(st, property_iri(ns, pname)))
+            lits = sorted(g.objects(st, property_iri(ns, pname)))  # type: ignore[type-var]
             if lits:
                 props[pname] = _value_back(lits, spec.type)  # type: ignore[arg-type]
         facts.append(Fact(
