@@ -336,8 +336,8 @@ class Resolver:
         for j in judgements:
             if j.entity not in self.entities:
                 continue
-            for k in {fold(j.name), key_text(name_key(j.name))}:
-                (self._same if j.judgement == "same" else self._not_same).setdefault(k, set()).add(j.entity)
+            for jkey in {fold(j.name), key_text(name_key(j.name))}:
+                (self._same if j.judgement == "same" else self._not_same).setdefault(jkey, set()).add(j.entity)
         self._fuzzy_keys = sorted(self._cores)
         self._fuzzy_ids = [sorted(self._cores[k]) for k in self._fuzzy_keys]
         self._cache: dict[tuple[str, tuple[str, ...] | None], Match] = {}
