@@ -567,7 +567,7 @@ def _ownership_trees(kg: "KnowledgeGraph", *, as_of: "str | _dt.date | None", ma
         status: dict[str, Any] = {"covered": False, "owner": "", "stake": "", "lists": ""}
         if root in exposure.index:
             row = exposure.loc[root]
-            status = {"covered": bool(row["affiliate_rule_covered"]), "owner": str(row["affiliate_rule_owner"]),
+            status = {"covered": bool(row["affiliate_rule_covered"]), "owner": str(row["affiliate_rule_owners"]).split("|")[0],  # the largest listed or covered holder
                       "stake": _pct(float(row["affiliate_rule_stake"])) if bool(row["affiliate_rule_covered"]) else "",
                       "lists": str(row["export_lists"])}
         trees[root] = {"id": root, "as_of": when, "owners": owners(c, (c,), 1), "affiliates": status}
