@@ -62,9 +62,9 @@ from urllib.parse import urlparse
 
 from cnaikg.errors import LoaderError, Problem
 from cnaikg.graph.dates import DATE_HELP, parse_date
-from cnaikg.graph.names import CORPORATE_SUFFIXES_EN, CORPORATE_SUFFIXES_ZH, fold
+from cnaikg.graph.names import CORPORATE_SUFFIXES_EN, CORPORATE_SUFFIXES_ZH, distinguishing_suffix, fold, name_key
 from cnaikg.loaders.base import Loader, LoadReport, LoadResult
-from cnaikg.loaders.resolve import parse_ticker, resolver_for
+from cnaikg.loaders.resolve import AUTOMATIC_METHODS, parse_ticker, resolver_for
 
 if TYPE_CHECKING:
     from cnaikg.graph.kg import KnowledgeGraph
@@ -322,10 +322,13 @@ class _Gazetteer:
                 method = m.method
                 if m.resolved and m.method == "ticker" and m.entity_id == e.id and s in names and s.isupper():
                     method = "alias"  # AMD, UBS: an alias that is also the entity's own ticker is a name when written as one
-                elif s in bare and m.status == "unresolved" and not m.candidates:
-                    m = type(m)(s, "resolved", e.id, "name-without-brackets", 100.0)  # the entity's own name, brackets dropped; nobody else has it
+                elif s in bare and m.status == "unresolved" and all(c.id == e.id or c.method == "fuzzy" for c in m.candidates):
+                    # the entity's own name, brackets dropped; no other entity has a name that differs from it only in a
+                    # distinguishing token (a fuzzy look-alike names nobody)
+                    m = type(m)(s, "resolved", e.id, "name-without-brackets", 100.0)
                     method = m.method
-                if not m.resolved or method in ("fuzzy", "ticker") or m.entity_id != e.id:
+                if (not m.resolved or method in ("fuzzy", "ticker") or m.entity_id != e.id
+                        or method not in AUTOMATIC_METHODS | {"name-without-brackets"}):
                     continue
                 if not _is_cjk(s) and len(s) < 4 and method not in ("name", "name_zh", "alias") and not (s in bare and s.isupper()):
                     continue
@@ -456,6 +459,7 @@ def find_mentions(kg: "KnowledgeGraph", text: str) -> list[Mention]:
                 names[-1] = f
             continue
         names.append(f)
+    names = [x for f in names if (x := _with_suffix(res, text, f)) is not None]
     mentions: list[Mention] = []
     tickers = _ticker_spans(text)
     attached: set[int] = set()
@@ -490,6 +494,37 @@ def find_mentions(kg: "KnowledgeGraph", text: str) -> list[Mention]:
         if hit.resolved and hit.method == "ticker":
             out.append(Mention(hit.entity_id or "", tick, a, z, "ticker", tick))
     return sorted(out, key=lambda m: m.start)
+
+
+_VERSION = re.compile(r"[ -]v?[0-9]{1,3}(?:\.[0-9]{1,2})+(?![\w.])", re.IGNORECASE)
+#: Marks that make a name another entity when they follow it: a phase or number (Big Fund II), a place ((Wuxi)), a unit.
+_DISTINGUISHING_MARKS = ("num:", "place:", "unit:")
+
+
+def _with_suffix(res: Any, text: str, found: tuple[int, int, str, str, str]) -> tuple[int, int, str, str, str] | None:
+    """A scanned name extended over a following phase, number or bracket (:func:`distinguishing_suffix`), resolved again.
+
+    The extended span is kept when the resolver names it exactly (any automatic method but a ticker). When it does
+    not, the plain name stands only if the suffix adds no distinguishing mark (a ticker or a gloss in brackets);
+    a phase, number, place or unit that the graph cannot resolve drops the mention: "… Fund Phase II" is never
+    the entity named "… Fund".
+    """
+    s, e, eid, t, how = found
+    if how == "exchange-word":
+        return found
+    end = distinguishing_suffix(text, e)
+    if end == e and (v := _VERSION.match(text, e)):
+        end = v.end()  # "Doubao 2.0" is a version of its own, not "Doubao"
+    if end == e or any(e <= a < end for a, _, _ in _ticker_spans(text[:end])):
+        return found  # "MiniMax（00100.HK）": a ticker in brackets is kept on the name (see find_mentions), not a new name
+    ext = text[s:end].strip()
+    m = res.resolve(ext)
+    if m.resolved and m.method in AUTOMATIC_METHODS and m.method != "ticker":
+        return (s, s + len(text[s:end].rstrip()), m.entity_id or "", ext, m.method)
+    added = name_key(ext)[1] - name_key(t)[1]
+    if any(x.startswith(_DISTINGUISHING_MARKS) for x in added):
+        return None
+    return found
 
 
 # --------------------------------------------------------------------------- patterns

@@ -496,6 +496,33 @@ def test_news_evaluation_floors():
 
     kg = KnowledgeGraph.from_dataset()
     dev, hold = ev.summary(ev.evaluate("dev", kg)), ev.summary(ev.evaluate("holdout", kg))
-    assert dev["mention_recall"] >= 0.93 and dev["relation_recall"] >= 0.93 and dev["relation_precision"] >= 0.95, dev
-    assert hold["mention_recall"] >= 0.90 and hold["relation_recall"] >= 0.75 and hold["relation_precision"] >= 0.95, hold
+    # lowered after the strict resolver (no name variants; see docs/keeping-current.md): dev was 0.93/0.93, held-out 0.90/0.75
+    assert dev["mention_recall"] >= 0.86 and dev["relation_recall"] >= 0.82 and dev["relation_precision"] >= 0.95, dev
+    assert hold["mention_recall"] >= 0.88 and hold["relation_recall"] >= 0.73 and hold["relation_precision"] >= 0.95, hold
     assert dev["false_claims_flagged"] == 1.0, "every false claim whose subject is in the graph is flagged as a conflict"
+
+
+def test_a_phase_after_a_fund_name_is_another_fund_never_the_first():
+    """ "… Fund Phase II" is read whole (graph.names.distinguishing_suffix): Big Fund II when the graph knows that
+    name, otherwise no mention at all, and never Big Fund I, whose alias is the name without the phase."""
+    from cnaikg.graph.kg import KnowledgeGraph
+    from cnaikg.graph.model import Entity
+    from cnaikg.loaders.news import find_mentions
+
+    text = "The National Integrated Circuit Industry Investment Fund Phase II invested in MetaX."
+    shipped = KnowledgeGraph.from_dataset()
+    assert "big-fund-i" not in {m.entity_id for m in find_mentions(shipped, text)}
+    kg = KnowledgeGraph([
+        Entity("big-fund-i", "fund", "China Integrated Circuit Industry Investment Fund (Phase I)", "", ("National Integrated Circuit Industry Investment Fund",)),
+        Entity("big-fund-ii", "fund", "China Integrated Circuit Industry Investment Fund Phase II", "",
+               ("National Integrated Circuit Industry Investment Fund Phase II Co., Ltd.",)),
+        Entity("metax", "company", "MetaX Integrated Circuits (Shanghai) Co., Ltd.", "", ("MetaX",)),
+    ], [])
+    got = [(m.entity_id, m.text) for m in find_mentions(kg, text)]
+    assert got == [("big-fund-ii", "National Integrated Circuit Industry Investment Fund Phase II"), ("metax", "MetaX")], got
+    # here the name without a phase is the generic form of the numbered fund: ambiguous, so no mention (never a guess)
+    assert [m.entity_id for m in find_mentions(kg, "The National Integrated Circuit Industry Investment Fund invested in MetaX.")] == ["metax"]
+    # a ticker or a gloss in brackets is not a distinguishing suffix; a version number is ("Doubao 2.0" is not Doubao)
+    kg2 = KnowledgeGraph([Entity("doubao", "product", "Doubao", "豆包", ())], [])
+    assert [m.entity_id for m in find_mentions(kg2, "ByteDance trains Doubao 2.0 on Huawei chips.")] == []
+    assert [m.entity_id for m in find_mentions(kg2, "ByteDance's Doubao (a chatbot) leads.")] == ["doubao"]
