@@ -1040,13 +1040,23 @@ def _coreference(kg: "KnowledgeGraph", sentence: str, mentions: list[Mention], f
     return sorted([*mentions, *found], key=lambda m: m.start)
 
 
+#: A sentence that opens on the focus's people (its founder, CEO, chairman) stays about the focus.
+_ABOUT_PEOPLE = re.compile(r"\s*(?:(?:联合)?创始人|董事长|首席执行官|CEO|(?:its|the company's)\s+(?:co-?)?founder|(?:co-?)?founders?\b)", re.I)
+#: Words before a name that make it a past employer, not the subject of the sentence.
+_FORMER = re.compile(r"(?:原|前|曾任|former|ex-)\s*$", re.I)
+
+
 def _next_focus(kg: "KnowledgeGraph", sentence: str, mentions: Sequence[Mention], focus: str) -> str:
     """The entity the text is about after this sentence: the first organisation named early in it (its subject), else unchanged."""
     limit = 24 if _is_cjk(sentence) else max(60, len(sentence) // 3)
+    if _ABOUT_PEOPLE.match(sentence):  # "创始人兼CEO张建中是原英伟达…", "Its founder, a former Nvidia …": still about the focus
+        return focus
     for m in mentions:
         if m.start > limit:
             break
         if _MODIFIER.match(sentence, m.end):  # "Tencent-backed Enflame": a modifier, not the subject
+            continue
+        if _FORMER.search(sentence[max(0, m.start - 8):m.start]):  # "原英伟达", "former Nvidia": a past employer
             continue
         if kg.entity(m.entity_id).type in _FOCUS_TYPES:
             return m.entity_id

@@ -497,8 +497,8 @@ def test_news_evaluation_floors():
     kg = KnowledgeGraph.from_dataset()
     dev, hold = ev.summary(ev.evaluate("dev", kg)), ev.summary(ev.evaluate("holdout", kg))
     # lowered after the strict resolver (no name variants; see docs/keeping-current.md): dev was 0.93/0.93, held-out 0.90/0.75
-    assert dev["mention_recall"] >= 0.86 and dev["relation_recall"] >= 0.82 and dev["relation_precision"] >= 0.95, dev
-    assert hold["mention_recall"] >= 0.88 and hold["relation_recall"] >= 0.73 and hold["relation_precision"] >= 0.95, hold
+    assert dev["mention_recall"] >= 0.90 and dev["relation_recall"] >= 0.86 and dev["relation_precision"] >= 0.95, dev
+    assert hold["mention_recall"] >= 0.91 and hold["relation_recall"] >= 0.73 and hold["relation_precision"] >= 0.95, hold
     assert dev["false_claims_flagged"] == 1.0, "every false claim whose subject is in the graph is flagged as a conflict"
 
 
@@ -526,3 +526,11 @@ def test_a_phase_after_a_fund_name_is_another_fund_never_the_first():
     kg2 = KnowledgeGraph([Entity("doubao", "product", "Doubao", "豆包", ())], [])
     assert [m.entity_id for m in find_mentions(kg2, "ByteDance trains Doubao 2.0 on Huawei chips.")] == []
     assert [m.entity_id for m in find_mentions(kg2, "ByteDance's Doubao (a chatbot) leads.")] == ["doubao"]
+
+
+def test_a_founders_former_employer_does_not_become_the_subject(shipped):
+    """"创始人…是原英伟达…": Nvidia is where the founder worked, so the shareholders that follow own Moore Threads, not Nvidia."""
+    text = ("摩尔线程在上交所科创板挂牌上市。\n创始人兼CEO张建中是原英伟达中国区总经理。"
+            "国盛资本、腾讯创业投资等股东,持股占比分别为4.89%、1.22%。")
+    got = {(c.subject, c.relation, c.object) for c in extract_candidates(shipped, text, date="2025-12-08") if c.relation == "INVESTS_IN"}
+    assert ("tencent", "INVESTS_IN", "nvidia") not in got
