@@ -72,16 +72,14 @@ def measure(page_path: Path, browser, label: str, rows: list[tuple[str, str, flo
     page.close()
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="curated graph and 2,000 entities only")
-    args = ap.parse_args()
+def measure_all(sizes: tuple[int, ...]) -> list[tuple[str, str, float, str]]:
+    """Write and open the curated page and synthetic pages of ``sizes`` entities; (page, measure, value, target key) rows."""
     from playwright.sync_api import sync_playwright
 
     from cnaikg.graph import build_graph
     from cnaikg.graph.views.viz import write_network_html
 
-    graphs = [("curated", build_graph)] + [(str(n), (lambda n=n: synthetic_graph(n))) for n in ((2000,) if args.quick else (2000, 10000))]
+    graphs = [("curated", build_graph)] + [(str(n), (lambda n=n: synthetic_graph(n))) for n in sizes]
     rows: list[tuple[str, str, float, str]] = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -98,6 +96,29 @@ def main() -> int:
                 measure(path, browser, label, rows)
         finally:
             browser.close()
+    return rows
+
+
+def run(size: str = "quick") -> list:
+    """The rows of `make bench`: page ready, expand and path times in headless Chromium against their targets."""
+    from common import Row, Skip, at_most
+
+    if size == "tiny":
+        raise Skip("drives headless Chromium: quick and full only")
+    out = []
+    for label, what, value, key in measure_all((2000,) if size == "quick" else (2000, 10000)):
+        target = TARGETS.get(key)
+        unit = "ms" if "(ms)" in what else ("MB" if "(MB)" in what else "")
+        out.append(Row(f"views: {label} page, {what.replace(' (ms)', '').replace(' (MB)', '')}", value, unit,
+                       target=at_most(target, unit) if target else None))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="curated graph and 2,000 entities only")
+    args = ap.parse_args()
+    rows = measure_all((2000,) if args.quick else (2000, 10000))
     print("| page | measure | value | target | value / target |")
     print("|---|---|---:|---:|---:|")
     for label, what, value, key in rows:
