@@ -401,7 +401,9 @@ def test_hostile_data_runs_nothing_in_any_control(browser, tmp_path):
     page.press("#cn-search", "Enter")
     tree = page.locator("#cn-tree")
     ttext = tree.inner_text()
-    assert HOSTILE_NAME in ttext and "Fund A <i>italic</i>" in ttext and "covered: owned" in ttext
+    assert HOSTILE_NAME in ttext and "Fund A <i>italic</i>" in ttext
+    # 2024-06-01 is before the affiliates rule took effect (2025-09-29, data/rules.toml): shown, not applied
+    assert "covered: owned" in ttext or "so it would be covered" in ttext
     assert tree.locator("script, img, svg, i").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0, "a javascript: URL never becomes a link"
     # downloads carry the text as written, escaped for their format

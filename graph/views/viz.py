@@ -564,11 +564,14 @@ def _ownership_trees(kg: "KnowledgeGraph", *, as_of: "str | _dt.date | None", ma
                             "owners": owners(h, chain + (h,), depth + 1) if depth < max_depth else []})
             return out
 
-        status: dict[str, Any] = {"covered": False, "owner": "", "stake": "", "lists": ""}
+        status: dict[str, Any] = {"covered": False, "in_force": True, "would": False, "owner": "", "stake": "", "lists": ""}
         if root in exposure.index:
             row = exposure.loc[root]
-            status = {"covered": bool(row["affiliate_rule_covered"]), "owner": str(row["affiliate_rule_owners"]).split("|")[0],  # the largest listed or covered holder
-                      "stake": _pct(float(row["affiliate_rule_stake"])) if bool(row["affiliate_rule_covered"]) else "",
+            covered, in_force = bool(row["affiliate_rule_covered"]), bool(row["affiliate_rule_in_force"])
+            would = not in_force and float(row["affiliate_rule_stake"]) >= 0.5  # the ownership test alone, on a date the rule was not in force
+            status = {"covered": covered, "in_force": in_force, "would": would,
+                      "owner": str(row["affiliate_rule_owners"]).split("|")[0],  # the largest listed or covered holder
+                      "stake": _pct(float(row["affiliate_rule_stake"])) if covered or would else "",
                       "lists": str(row["export_lists"])}
         trees[root] = {"id": root, "as_of": when, "owners": owners(c, (c,), 1), "affiliates": status}
     return trees
@@ -582,7 +585,8 @@ def _tree_records(tree: Mapping[str, Any], vis: Mapping[str, str], fact_vis: Map
 
     a = tree["affiliates"]
     return {"as_of": tree["as_of"], "owners": [conv(o) for o in tree["owners"]],
-            "affiliates": {"covered": a["covered"], "owner": names.get(a["owner"], a["owner"]), "owner_n": vis.get(a["owner"], ""),
+            "affiliates": {"covered": a["covered"], "in_force": a.get("in_force", True), "would": a.get("would", False),
+                           "owner": names.get(a["owner"], a["owner"]), "owner_n": vis.get(a["owner"], ""),
                            "stake": a["stake"], "lists": [names.get(x, x) for x in a["lists"].split("|") if x]}}
 
 

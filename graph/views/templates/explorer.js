@@ -306,6 +306,9 @@
       rule.appendChild(document.createTextNode("covered: owned " + a.stake + " effectively by "));
       rule.appendChild(entityButton(a.owner_n, a.owner));
       rule.appendChild(document.createTextNode(", which is on a listed party's list"));
+    } else if (a.in_force === false) {
+      rule.appendChild(document.createTextNode("not applied on this date: the rule was not in force (data/rules.toml)" +
+        (a.would ? "; listed or covered parties own " + a.stake + ", so it would be covered" : "; it would not cover this entity either")));
     } else {
       rule.appendChild(document.createTextNode("not covered: no listed party owns 50% or more, directly or through chains"));
     }
