@@ -19,12 +19,40 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-__all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic", "write_json_atomic", "write_csv_atomic", "spreadsheet_safe",
+__all__ = ["read_toml", "atomic_path", "write_text_atomic", "write_bytes_atomic", "write_json_atomic", "write_csv_atomic", "spreadsheet_safe",
            "FORMULA_PREFIXES", "staged_dir", "output_error"]
 
 #: Characters a spreadsheet may read as the start of a formula: = + - @, their full-width forms, tab, CR, LF.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r", "\n")
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$")
+
+
+def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """The TOML table in ``path``; a missing, unreadable or invalid file is a DataError naming the file and the fix.
+
+    ``what`` names the kind of file in the message (for example "rules TOML file (see data/rules.toml)").
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.toml"
+    >>> _ = p.write_text('a = 1')
+    >>> read_toml(p, "test file")
+    {'a': 1}
+    """
+    import tomllib
+
+    from cnaikg.errors import DataError, Problem
+
+    shown = str(path)
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError([Problem(shown, 0, "", "file not found", f"pass the path of a {what}")]) from None
+    except IsADirectoryError:
+        raise DataError([Problem(shown, 0, "", "is a folder, not a file", f"pass the path of a {what}")]) from None
+    except UnicodeDecodeError:
+        raise DataError([Problem(shown, 0, "", "not UTF-8 text", "save the file as UTF-8")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError([Problem(shown, 0, "", f"not valid TOML: {exc}", "fix the syntax")]) from None
 
 
 def spreadsheet_safe(value: Any) -> Any:

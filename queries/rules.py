@@ -13,12 +13,12 @@ reports the answer (in force, suspended, not yet in force) beside its result.
 from __future__ import annotations
 
 import datetime as _dt
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from cnaikg.errors import DataError, Problem
+from cnaikg.io import read_toml
 from cnaikg.paths import data_dir
 
 __all__ = ["Rule", "RulePeriod", "RuleStatus", "load_rules", "affiliates_rule"]
@@ -129,12 +129,7 @@ def load_rules(path: str | Path | None = None) -> dict[str, Rule]:
     if key in _CACHE:
         return _CACHE[key]
     shown = str(p)
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError([Problem(shown, 0, "", "file not found", "pass the path of a rules TOML file (see data/rules.toml)")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError([Problem(shown, 0, "", f"not valid TOML: {exc}", "fix the syntax")]) from None
+    raw = read_toml(p, "rules TOML file (see data/rules.toml)")
     problems: list[Problem] = []
     sources = raw.get("sources", {})
     for sid, s in sources.items():

@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from cnaikg.errors import DataError, Problem
+from cnaikg.io import read_toml
 from cnaikg.paths import data_dir
 
 __all__ = ["StateConfig", "Kind", "StateActor", "load_state_actors", "state_actors", "unknown_state_actor_ids", "PROXIMITY_COMPONENT_NAMES"]
@@ -122,12 +122,7 @@ def load_state_actors(path: str | Path | None = None) -> StateConfig:
     if key in _CACHE:
         return _CACHE[key]
     shown = str(p)
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError([Problem(shown, 0, "", "file not found", "pass the path of a state-actors TOML file (see data/state_actors.toml)")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError([Problem(shown, 0, "", f"not valid TOML: {exc}", "fix the syntax")]) from None
+    raw = read_toml(p, "state-actors TOML file (see data/state_actors.toml)")
     problems: list[Problem] = []
 
     def unit(value: Any, where: str) -> float:
