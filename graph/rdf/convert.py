@@ -405,7 +405,7 @@ def build_rdf(kg: "KnowledgeGraph", out: Path, ctx: "BuildContext") -> list[Path
     g = kg_to_rdf(kg)
     path = write_bytes_atomic(out / "graph.ttl", serialize_rdf(g, "turtle"))
     ctx.results["rdf_triples"] = len(g)
-    ctx.results.setdefault("summary_lines", []).append(f"RDF: {len(g)} triples in {path}")
+    ctx.results.setdefault("summary_lines", []).append(f"RDF: {len(g)} triples in {path.name}")
     return [path]
 
 
