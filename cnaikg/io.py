@@ -133,8 +133,11 @@ def _remove_abandoned(parent: Path, name: str) -> None:
         owner = p / _OWNER
         try:
             pid = int(owner.read_text(encoding="utf-8").strip())
-        except (OSError, ValueError):
-            continue  # not ours, or still being set up
+        except (OSError, ValueError):  # killed before the owner file was written: the pid is in the folder's name
+            m = re.fullmatch(re.escape(name) + r"\.tmp-(\d+)-.*", p.name)
+            if not m:
+                continue  # not ours
+            pid = int(m.group(1))
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
@@ -210,7 +213,7 @@ def staged_dir(target: str | Path, *, keep: Iterable[str] = ()) -> Iterator[Path
     try:
         parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(parent, target.name)
-        stage = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=parent))
+        stage = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-{os.getpid()}-", dir=parent))
         (stage / _OWNER).write_text(str(os.getpid()), encoding="utf-8")
     except OSError as exc:  # name the folder the user gave, not the staging folder
         raise type(exc)(exc.errno, exc.strerror, str(target)) from None
