@@ -176,7 +176,16 @@ def _chip_units(entities: Mapping[str, Entity], facts: Iterable[Fact]) -> set[st
 def country_of(eid: str, entities: Mapping[str, Entity], located: Mapping[str, list[tuple[str, str]]]) -> str:
     """The country (place id) an entity is in, following LOCATED_IN then ``part_of``; "" when unknown.
 
-    Hong Kong and Macau resolve to "china". Headquarters win over offices and facilities.
+    Hong Kong and Macau resolve to "china". Only where an organisation is based counts (headquarters, or a
+    location without a role); an office or facility abroad does not give it a country, so Samsung's Xi'an fab
+    does not make Samsung Chinese.
+
+    >>> ents = {"fab": Entity("fab", "company", "Fab"), "xian": Entity("xian", "place", "Xi'an", category="city"),
+    ...         "china": Entity("china", "place", "China", category="country")}
+    >>> country_of("fab", ents, {"fab": [("xian", "facility")], "xian": [("china", "part_of")]})
+    ''
+    >>> country_of("fab", ents, {"fab": [("xian", "headquarters")], "xian": [("china", "part_of")]})
+    'china'
     """
     seen: set[str] = set()
     current = eid
@@ -185,11 +194,11 @@ def country_of(eid: str, entities: Mapping[str, Entity], located: Mapping[str, l
         e = entities.get(current)
         if e is not None and e.type == "place" and (e.category == "country" or current in CHINA):
             return "china" if current in CHINA else current
-        links = located.get(current, [])
+        links = [(place, role) for place, role in located.get(current, []) if role not in ("office", "facility")]
         if not links:
             return ""
-        rank = {"headquarters": 0, "part_of": 0, "": 1, "office": 2, "facility": 3}
-        current = sorted(links, key=lambda t: rank.get(t[1], 4))[0][0]
+        rank = {"headquarters": 0, "part_of": 0, "": 1}
+        current = sorted(links, key=lambda t: rank.get(t[1], 2))[0][0]
     return ""
 
 
