@@ -676,7 +676,7 @@ def _fact_problem(f: Fact, fld: str, message: str, fix: str, severity: str = "er
 def whole_data_problems(facts: Sequence[Fact], entities: Mapping[str, Entity]) -> list[Problem]:
     """What only the data as a whole can show: stakes in one company summing above 100% on one date, ownership
     cycles of 100% stakes (a company owning itself), two headquarters at once, two different stakes of one
-    holder in one company for one period. Each problem names both facts and their sources.
+    holder in one company for one period, facts that start before an entity they name was founded. Each problem names both facts and their sources.
 
     >>> from cnaikg.graph.model import Source
     >>> s = (Source("s", "https://example.org", "Ex", "2024"),)
@@ -753,4 +753,33 @@ def whole_data_problems(facts: Sequence[Fact], entities: Mapping[str, Entity]) -
                     out.append(_fact_problem(b, "object", f"{s_} has two headquarters at once: {b.object} here and {a.object} at {_where(a)}",
                                              "give the old headquarters an until date, or keep one (a warning: some companies "
                                              "declare two headquarters)", "warning"))
+    out += _before_founding(facts, entities)
+    return out
+
+
+def _before_founding(facts: Sequence[Fact], entities: Mapping[str, Entity]) -> list[Problem]:
+    """Warnings for facts that start wholly before an organisation or product they name was founded.
+
+    People and places are left out (a person's or city's "founded" is not a start of existence to check against).
+
+    >>> from cnaikg.graph.model import Source
+    >>> s = (Source("s", "https://example.org", "Ex", "2024"),)
+    >>> e = {"lab": Entity("lab", "company", "Lab", founded="2023"), "m": Entity("m", "product", "M", founded="2023")}
+    >>> f = Fact.create("lab", "DEVELOPS", "m", since="2019", sources=s, origin="r.csv:2")
+    >>> [p.message for p in _before_founding([f], e)]
+    ['DEVELOPS starts 2019, before lab was founded (2023)', 'DEVELOPS starts 2019, before m was founded (2023)']
+    """
+    out: list[Problem] = []
+    for f in facts:
+        if not f.since:
+            continue
+        start_end = parse_date(f.since).end
+        for side in (f.subject, f.object):
+            e = entities.get(side)
+            if e is None or not e.founded or e.type in ("person", "place"):
+                continue
+            if start_end < parse_date(e.founded).start:
+                out.append(_fact_problem(f, "since", f"{f.relation} starts {f.since}, before {side} was founded ({e.founded})",
+                                         "check both dates: a fact cannot start before the entity exists (date a deal signed before "
+                                         "a company's registration from the registration, or say why in the note)", "warning"))
     return out

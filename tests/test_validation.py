@@ -62,3 +62,18 @@ def test_build_refuses_bad_data_with_one_clear_message(tmp_path):
 def test_validate_accepts_the_shipped_dataset():
     proc = run_cli("validate")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_fact_that_starts_before_its_entity_was_founded_is_a_warning(tmp_path):
+    """Acme AI was founded in 2023-07; ChipCo supplying it from 2019 cannot be right, and validate says so (a warning:
+    a deal signed a few days before a company's registration is a real case), naming file, line and both dates."""
+    data = make_data_dir(tmp_path)
+    rel = data / "relationships.csv"
+    rel.write_text(rel.read_text(encoding="utf-8") + "chipco,PARTNERS_WITH,acme-ai,2019,,,src-a,medium,\n", encoding="utf-8")
+    ds = read_dataset(data, today=__import__("datetime").date(2026, 11, 21))
+    assert ds.errors == []
+    line = len(rel.read_text(encoding="utf-8").splitlines())
+    found = [str(p) for p in ds.warnings if "before acme-ai was founded" in str(p)]
+    assert found == [f"{rel}:{line}: since: PARTNERS_WITH starts 2019, before acme-ai was founded (2023-07); check both dates: "
+                     "a fact cannot start before the entity exists (date a deal signed before a company's registration from the "
+                     "registration, or say why in the note) [warning]"]
