@@ -11,7 +11,7 @@ True
 >>> onto.relation("OWNED_BY")
 Traceback (most recent call last):
 ...
-cnaikg.errors.OntologyError: unknown relationship type 'OWNED_BY'; known: ADMINISTERS, AFFILIATED_WITH, DEVELOPS, FOUNDED_BY, FUNDS, HOLDS, INVESTS_IN, LISTED_ON, LOCATED_IN, MANAGES, MEMBER_OF, ON_LIST, OWNS, PARTNERS_WITH, SUBSIDIARY_OF, SUPPLIES, TRACKS, USES
+cnaikg.errors.OntologyError: unknown relationship type 'OWNED_BY'; known: ADMINISTERS, AFFILIATED_WITH, DEVELOPS, FOUNDED_BY, FUNDS, HOLDS, INVESTS_IN, LISTED_ON, LOCATED_IN, MANAGES, MEMBER_OF, ON_LIST, OWNS, PARTNERS_WITH, SUBSIDIARY_OF, SUPPLIES, TRACKS, UNDERWRITES, USES
 """
 
 from __future__ import annotations

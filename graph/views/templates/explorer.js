@@ -473,12 +473,24 @@
     if (!(b in dist)) return { paths: [], total: 0 };
     var count = {}, ord = Object.keys(dist).sort(function (x, y) { return dist[x] - dist[y]; });
     ord.forEach(function (v) { count[v] = v === a ? 1 : preds[v].reduce(function (s, p) { return s + count[p]; }, 0); });
+    // the first `limit` paths in the order of their entity ids from a to b: mark the nodes on some shortest path
+    // (back from b through preds), then walk forward from a, children in id order (depth-first = lexicographic)
+    var onPath = {}, succ = {}, stack = [b];
+    onPath[b] = true;
+    while (stack.length) {
+      var w = stack.pop();
+      (preds[w] || []).forEach(function (p) {
+        (succ[p] = succ[p] || []).push(w);
+        if (!onPath[p]) { onPath[p] = true; stack.push(p); }
+      });
+    }
+    Object.keys(succ).forEach(function (k) { succ[k].sort(function (x, y) { return eidOf(x) < eidOf(y) ? -1 : eidOf(x) > eidOf(y) ? 1 : 0; }); });
     var out = [];
-    (function walk(v, tail) {
+    (function walk(v, head) {
       if (out.length >= limit) return;
-      if (v === a) { out.push([a].concat(tail)); return; }
-      preds[v].slice().sort(function (x, y) { return eidOf(x) < eidOf(y) ? -1 : 1; }).forEach(function (p) { walk(p, [v].concat(tail)); });
-    })(b, []);
+      if (v === b) { out.push(head); return; }
+      (succ[v] || []).forEach(function (w) { walk(w, head.concat([w])); });
+    })(a, [a]);
     out.sort(function (x, y) { var s = x.map(eidOf).join("\u0001"), t = y.map(eidOf).join("\u0001"); return s < t ? -1 : s > t ? 1 : 0; });
     return { paths: out, total: count[b] };
   }
