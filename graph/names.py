@@ -93,6 +93,12 @@ _ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
 _ZH_NUM = re.compile(r"第?([一二三四五六七八九十]{1,3}|[0-9]{1,4})(期|号|代)")
 _BRACKET = re.compile(r"[\(\[【〔]([^\)\]】〕]{0,60})[\)\]】〕]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+#: A decimal version number (Qwen2.5, GLM-4.5) is one token: its dot becomes this joiner before punctuation is folded away,
+#: so "GLM-4.5" never reads as GLM 4 and 5 (= "GLM-5.4") and "Qwen2.5" never as a numbered "Qwen2".
+_JOIN = "\u02d1"
+_DECIMAL = re.compile(r"(?<=[0-9])\.(?=[0-9])")
+_NUMBER = re.compile("[0-9]+(?:" + _JOIN + "[0-9]+)*")
+_GLUED_VERSION = re.compile("([^0-9]*[^0-9" + _JOIN + "])([0-9]+(?:" + _JOIN + "[0-9]+)+)")
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"}
 
 
@@ -132,9 +138,9 @@ def _cjk_part(s: str, marks: set[str]) -> str:
         if zh in s and s != zh:
             marks.add("place:" + en)
             s = re.sub(re.escape(zh) + "[市省]?", "", s)
-    for m in re.finditer(r"[0-9]+", s):
-        marks.add("num:" + (m.group(0).lstrip("0") or "0"))
-    return re.sub(r"[0-9]+", "", s)
+    for m in _NUMBER.finditer(s):
+        marks.add("num:" + _number_mark(m.group(0)))
+    return _NUMBER.sub("", s)
 
 
 def _latin_part(words: list[str], marks: set[str]) -> list[str]:
@@ -170,8 +176,11 @@ def _latin_part(words: list[str], marks: set[str]) -> list[str]:
                 words, changed = words[: -len(form)], True
     core = []
     for n, w in enumerate(words):
-        if w.isdigit():
-            marks.add("num:" + (w.lstrip("0") or "0"))
+        if _NUMBER.fullmatch(w):
+            marks.add("num:" + _number_mark(w))
+        elif v := _GLUED_VERSION.fullmatch(w):  # "Qwen2.5" reads as "Qwen 2.5"
+            core.append(v.group(1))
+            marks.add("num:" + _number_mark(v.group(2)))
         elif w in _ROMAN and n > 0:
             marks.add("num:" + _ROMAN[w])
         elif w in _ORDINALS and n + 1 < len(words) and words[n + 1] == "phase":
@@ -184,6 +193,11 @@ def _latin_part(words: list[str], marks: set[str]) -> list[str]:
 
 
 LEGAL_MARK = "form:legal"
+
+
+def _number_mark(token: str) -> str:
+    """The mark text of a number token: leading zeros dropped, a version's joiner shown as a dot ("2.5")."""
+    return ".".join(part.lstrip("0") or "0" for part in token.split(_JOIN))
 
 
 def has_legal_form(text: str) -> bool:
@@ -219,8 +233,10 @@ def name_key_full(text: str) -> tuple[str, frozenset[str], bool]:
     True
     >>> name_key_full("Baidu, Inc.")
     ('baidu', frozenset(), True)
+    >>> name_key("GLM-4.5") == name_key("GLM-5.4"), name_key("GLM-4.5")[1]
+    (False, frozenset({'num:4.5'}))
     """
-    t = unicodedata.normalize("NFKC", str(text)).casefold()
+    t = _DECIMAL.sub(_JOIN, unicodedata.normalize("NFKC", str(text)).casefold())
     marks: set[str] = set()
     for m in _BRACKET.finditer(t):
         inner = fold(m.group(1))

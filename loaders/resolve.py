@@ -429,7 +429,9 @@ class Resolver:
         if hits:
             methods = sorted(set(hits.values()), key=list(METHODS).index)
             found = self._hit(text, hits, methods[0], allowed, q_keys=q_keys)
-            if found is not None and found.resolved and generic - {found.entity_id}:
+            # an entity's own English name wins (Qwen, HunyuanVideo, SoftBank Vision Fund name one entity each);
+            # an alias or Chinese name that is also the un-numbered form of numbered siblings stays ambiguous (Big Fund)
+            if found is not None and found.resolved and found.method != "name" and generic - {found.entity_id}:
                 return self._ambiguous_generic(text, generic | {found.entity_id or ""})
             if found is not None:
                 return found
