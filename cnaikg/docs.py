@@ -33,12 +33,12 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Sequence
 
 from cnaikg.errors import KGError
 from cnaikg.graph.ontology import Ontology, load_ontology
 
-__all__ = ["BLOCKS", "block", "render", "render_readme", "check", "generate", "doc_files", "ontology_markdown", "run_command", "DocsError", "BEGIN", "END"]
+__all__ = ["BLOCKS", "block", "render", "render_readme", "check", "generate", "doc_files", "md_table", "ontology_markdown", "run_command", "DocsError", "BEGIN", "END"]
 
 BEGIN = "<!-- BEGIN generated: ontology (python -m cnaikg.docs) -->"  # the README's original marker (still understood)
 END = "<!-- END generated: ontology -->"
@@ -73,20 +73,32 @@ def repo_root() -> Path:
 
 # ------------------------------------------------------------------------------------------- generators
 
+def md_table(header: Sequence[str], rows: Iterable[Sequence[object]], align: Sequence[str] = ()) -> str:
+    """A Markdown table; a ``|`` inside a cell is escaped so it cannot split the row. ``align``: one ``---``/``---:`` per column.
+
+    >>> print(md_table(["a", "b"], [["x|y", 1]], align=["---", "---:"]))
+    | a | b |
+    |---|---:|
+    | x\\|y | 1 |
+    """
+    def row(cells: Iterable[object]) -> str:
+        return "| " + " | ".join(str(c).replace("|", chr(92) + "|") for c in cells) + " |"
+
+    return "\n".join([row(header), "|" + "|".join(align or ["---"] * len(header)) + "|", *(row(r) for r in rows)])
+
+
 def ontology_markdown(onto: Ontology | None = None) -> str:
     """Markdown tables of entity types and relationship types (domain, range, properties)."""
     onto = onto or load_ontology()
-    lines = ["| entity type | label | categories | description |", "|---|---|---|---|"]
-    for t in sorted(onto.entity_types.values(), key=lambda t: t.name):
-        lines.append(f"| `{t.name}` | {t.label} | {', '.join(t.categories)} | {t.description} |")
-    lines += ["", "| relationship | from (domain) | to (range) | properties | meaning |", "|---|---|---|---|---|"]
-    for r in sorted(onto.relation_types.values(), key=lambda r: r.name):
-        props = ", ".join(f"`{p.name}`{'*' if p.required else ''} ({p.type})" for p in r.properties.values())
-        sym = " (symmetric)" if r.symmetric else ""
-        lines.append(f"| `{r.name}`{sym} | {', '.join(r.domain)} | {', '.join(r.range)} | {props} | {r.description} |")
-    lines.append("")
-    lines.append("`*` required property.")
-    return "\n".join(lines)
+    entities = md_table(["entity type", "label", "categories", "description"],
+                        ([f"`{t.name}`", t.label, ", ".join(t.categories), t.description]
+                         for t in sorted(onto.entity_types.values(), key=lambda t: t.name)))
+    relations = md_table(["relationship", "from (domain)", "to (range)", "properties", "meaning"],
+                         ([f"`{r.name}`" + (" (symmetric)" if r.symmetric else ""), ", ".join(r.domain), ", ".join(r.range),
+                           ", ".join(f"`{p.name}`{'*' if p.required else ''} ({p.type})" for p in r.properties.values()),
+                           r.description]
+                          for r in sorted(onto.relation_types.values(), key=lambda r: r.name)))
+    return f"{entities}\n\n{relations}\n\n`*` required property."
 
 
 @block("ontology")
@@ -124,10 +136,8 @@ def _components(arg: str) -> str:
     """The policy-proximity components with their weights (cnaikg.queries.proximity.component_table)."""
     from cnaikg.queries.proximity import component_table
 
-    lines = ["| component | weight | what it measures |", "|---|---:|---|"]
-    for r in component_table():
-        lines.append(f"| `{r['component']}` | {r['weight']:g} | {str(r['meaning']).replace('|', chr(92) + '|')} |")
-    return "\n".join(lines)
+    return md_table(["component", "weight", "what it measures"],
+                    ([f"`{r['component']}`", f"{r['weight']:g}", r["meaning"]] for r in component_table()), align=["---", "---:", "---"])
 
 
 @block("command-list")
@@ -171,11 +181,8 @@ def _command_tour(arg: str) -> str:
     """Every subcommand with what it does and one example (``EXAMPLE`` in its module, or its docstring's first example)."""
     from cnaikg.cli import _command_modules
 
-    lines = ["| command | what it does | example |", "|---|---|---|"]
-    for mod in _command_modules():
-        example = command_example(mod).replace("|", chr(92) + "|")
-        lines.append(f"| `{mod.NAME}` | {mod.HELP} | `{example}` |")
-    return "\n".join(lines)
+    return md_table(["command", "what it does", "example"],
+                    ([f"`{mod.NAME}`", mod.HELP, f"`{command_example(mod)}`"] for mod in _command_modules()))
 
 
 @block("sparql-queries")
@@ -183,11 +190,9 @@ def _sparql_queries(arg: str) -> str:
     """The canned SPARQL queries of queries/sparql/: name, title and parameters with defaults."""
     from cnaikg.queries.sparql_queries import canned_queries
 
-    lines = ["| query | question | parameters (default) |", "|---|---|---|"]
-    for q in canned_queries().values():
-        params = ", ".join(f"`{n}` ({d})" for n, (_, d) in q.params.items())
-        lines.append(f"| `{q.name}` | {q.title} | {params} |")
-    return "\n".join(lines)
+    return md_table(["query", "question", "parameters (default)"],
+                    ([f"`{q.name}`", q.title, ", ".join(f"`{n}` ({d})" for n, (_, d) in q.params.items())]
+                     for q in canned_queries().values()))
 
 
 @block("cypher-queries")
@@ -195,11 +200,9 @@ def _cypher_queries(arg: str) -> str:
     """The canned Cypher queries of queries/cypher/: name, description and parameters."""
     from cnaikg.queries.cypher_queries import load_queries
 
-    lines = ["| query | what it answers | parameters |", "|---|---|---|"]
-    for q in load_queries().values():
-        params = ", ".join(f"`{p.name}`" + ("" if p.required else f" ({p.default})") for p in q.params)
-        lines.append(f"| `{q.name}` | {q.description.replace('|', chr(92) + '|')} | {params} |")
-    return "\n".join(lines)
+    return md_table(["query", "what it answers", "parameters"],
+                    ([f"`{q.name}`", q.description, ", ".join(f"`{p.name}`" + ("" if p.required else f" ({p.default})") for p in q.params)]
+                     for q in load_queries().values()))
 
 
 @lru_cache(maxsize=1)
